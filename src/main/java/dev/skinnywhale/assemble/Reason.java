@@ -1,0 +1,21 @@
+package dev.skinnywhale.assemble;
+
+/** Why a path is kept in the slim image. */
+public enum Reason {
+  /** Added or changed by the container, versus its image. */
+  CHANGE_SET,
+  /** In the shared-library closure of a kept ELF file. */
+  STATIC_CLOSURE,
+  /** Accessed while smoke commands ran under the tracer. */
+  TRACED,
+  /** A symlink passed on the way to a kept path, or what a kept symlink points to. */
+  SYMLINK_HOP,
+  /** An ancestor directory of a kept path. */
+  PARENT,
+  /** Named by the user with --include. */
+  INCLUDE,
+  /** Named by a profile. */
+  PROFILE,
+  /** Copied wholesale by --brute-lib / --brute-usr-lib. */
+  BRUTE
+}

@@ -1,0 +1,92 @@
+package dev.skinnywhale.cli;
+
+import dev.skinnywhale.docker.EngineException;
+import dev.skinnywhale.docker.EngineUnavailableException;
+import dev.skinnywhale.workflow.NotFoundException;
+import dev.skinnywhale.workflow.ProbeFailedException;
+import dev.skinnywhale.workflow.UnusableInputException;
+import dev.skinnywhale.workflow.VerificationFailedException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** The one place that maps what went wrong to the process exit code; --help lists these. */
+public final class ExitCodes {
+  public static final int OK = 0;
+  public static final int INTERNAL = 1;
+  public static final int USAGE = 2;
+  public static final int ENGINE_UNAVAILABLE = 3;
+  public static final int NOT_FOUND = 4;
+  public static final int UNUSABLE_INPUT = 5;
+  public static final int IO = 6;
+  public static final int ENGINE = 7;
+  public static final int VERIFY_FAILED = 8;
+  public static final int PROBE_FAILED = 9;
+  public static final int INTERRUPTED = 130;
+
+  /** The exit-code section of every command's help. */
+  public static final String[] HELP = {
+    "0:Success.",
+    "1:Internal error (a bug; rerun with --stacktrace and report it).",
+    "2:Bad usage: unknown option, missing or malformed argument.",
+    "3:The Docker engine cannot be reached (is dockerd running? DOCKER_HOST?).",
+    "4:No such container or image.",
+    "5:The input cannot be slimmed (no usable filesystem, conflicting options, bad profile).",
+    "6:A local file could not be read or written (disk full, no such directory, permissions).",
+    "7:The Docker engine refused a call (load, create, commit, ...).",
+    "8:Verification failed: the slim image does not run the commands as the source did.",
+    "9:A probe command failed in the source image.",
+    "130:Interrupted (Ctrl-C); temporary containers, images and files were removed.",
+  };
+
+  private ExitCodes() {}
+
+  /** The exit code for an exception that ended a command. */
+  public static int of(Throwable e) {
+    if (e instanceof EngineUnavailableException) {
+      return ENGINE_UNAVAILABLE;
+    }
+    if (e instanceof EngineException) {
+      return ENGINE;
+    }
+    if (e instanceof ProbeFailedException) {
+      return PROBE_FAILED;
+    }
+    if (e instanceof VerificationFailedException) {
+      return VERIFY_FAILED;
+    }
+    if (e instanceof NotFoundException) {
+      return NOT_FOUND;
+    }
+    if (e instanceof UnusableInputException) {
+      return UNUSABLE_INPUT;
+    }
+    if (e instanceof IOException || e instanceof UncheckedIOException) {
+      return IO;
+    }
+    if (e instanceof InterruptedException) {
+      return INTERRUPTED;
+    }
+    return INTERNAL;
+  }
+
+  /** A one-line message for the user: what failed, without a stack trace. */
+  public static String message(Throwable e) {
+    if (e instanceof java.nio.file.NoSuchFileException n) {
+      return "no such file or directory: " + n.getFile();
+    }
+    if (e instanceof java.nio.file.AccessDeniedException a) {
+      return "permission denied: " + a.getFile();
+    }
+    if (e instanceof java.nio.file.FileAlreadyExistsException f) {
+      return "file already exists: " + f.getFile();
+    }
+    String msg = e.getMessage();
+    if (msg == null || msg.isBlank()) {
+      msg = e.getClass().getSimpleName();
+    }
+    if (e instanceof IOException && msg.contains("No space left on device")) {
+      return "disk full: " + msg;
+    }
+    return msg.lines().findFirst().orElse(msg);
+  }
+}

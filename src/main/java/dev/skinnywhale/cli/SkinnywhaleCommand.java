@@ -1,0 +1,79 @@
+package dev.skinnywhale.cli;
+
+import dev.skinnywhale.docker.DockerEngine;
+import dev.skinnywhale.workflow.SlimRequest;
+import dev.skinnywhale.workflow.SlimResult;
+import dev.skinnywhale.workflow.SlimWorkflow;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code skinnywhale <container|image>}: the static slim of a container's change set. */
+@Command(
+    name = "skinnywhale",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    sortOptions = false,
+    description = {
+      "Makes a Docker image small without breaking it.",
+      "",
+      "Takes a container's change set (what was installed in it, versus its image), or an image"
+          + " (everything, or what lies above --base), resolves the shared libraries of every ELF"
+          + " file in it inside the image as its own dynamic linker would, and writes one new image"
+          + " holding the change set, that closure, the symlinks on the way and the parent"
+          + " directories, with the source's config (Entrypoint, Cmd, Env, User, WorkingDir, ...).",
+      "The source container and image are never changed.",
+      ""
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {})
+public final class SkinnywhaleCommand implements Callable<Integer> {
+  private final CliContext context;
+
+  @Parameters(
+      index = "0",
+      paramLabel = "CONTAINER|IMAGE",
+      arity = "0..1",
+      description = "Container (id, id prefix or name; running or stopped) or image reference.")
+  String target;
+
+  @Mixin SlimOptions slim;
+
+  @Option(names = "--json", description = "Print the result as JSON on stdout.")
+  boolean json;
+
+  @Mixin CommonOptions common;
+
+  public SkinnywhaleCommand(CliContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (target == null) {
+      throw new picocli.CommandLine.ParameterException(
+          new picocli.CommandLine(this), "Missing required parameter: 'CONTAINER|IMAGE'");
+    }
+    boolean debug = common.debug || context.envFlag("DEBUG");
+    SlimRequest request = slim.toRequest(target, context);
+    ConsoleReporter reporter = new ConsoleReporter(context.err(), debug, json);
+    SlimResult result;
+    try (DockerEngine engine = context.engines().get()) {
+      result = new SlimWorkflow(engine, reporter, context.clock()).run(request);
+    }
+    if (json) {
+      context
+          .out()
+          .println(
+              context
+                  .json()
+                  .writerWithDefaultPrettyPrinter()
+                  .writeValueAsString(Summary.json(result, context.json())));
+    } else {
+      Summary.print(result, context.out(), debug);
+    }
+    return ExitCodes.OK;
+  }
+}

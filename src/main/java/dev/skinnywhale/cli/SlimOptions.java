@@ -1,0 +1,74 @@
+package dev.skinnywhale.cli;
+
+import dev.skinnywhale.workflow.SlimRequest;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** The options that shape the slim image, shared by the plain slim and {@code trace}. */
+public final class SlimOptions {
+  @Option(
+      names = "--base",
+      paramLabel = "IMAGE",
+      description = "For an image: keep only what differs from this image (plus the closure).")
+  String base;
+
+  @Option(
+      names = {"-t", "--tag"},
+      paramLabel = "TAG",
+      description = "Tag of the slim image (default: skinny-<id12>:latest).")
+  String tag;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FILE",
+      description = "Write a `docker load` archive to FILE instead of loading the image.")
+  Path output;
+
+  @Option(
+      names = "--include",
+      paramLabel = "GLOB",
+      description =
+          "Also keep these paths (directories with their contents); wins over the default"
+              + " excludes. Repeatable. '*' stays within a directory, '**' crosses them.")
+  List<String> includes = new ArrayList<>();
+
+  @Option(
+      names = "--exclude",
+      paramLabel = "GLOB",
+      description =
+          "Drop these paths (and what is below them), except where a kept file needs one"
+              + " as a parent directory or symlink hop. Repeatable.")
+  List<String> excludes = new ArrayList<>();
+
+  @Option(
+      names = "--no-default-excludes",
+      description =
+          "Keep package caches, logs and docs of the change set (by default /var/cache/*,"
+              + " /var/lib/apt/lists/*, /var/log/*, /usr/share/doc, /usr/share/man,"
+              + " /usr/share/info are dropped; --include overrides one of them).")
+  boolean noDefaultExcludes;
+
+  @Option(names = "--brute-lib", description = "Keep all of /lib (env BRUTELIB=1 does the same).")
+  boolean bruteLib;
+
+  @Option(
+      names = "--brute-usr-lib",
+      description = "Keep all of /usr/lib (env BRUTEUSRLIB=1 does the same).")
+  boolean bruteUsrLib;
+
+  SlimRequest toRequest(String target, CliContext context) {
+    return new SlimRequest(
+        target,
+        Optional.ofNullable(base),
+        Optional.ofNullable(tag),
+        Optional.ofNullable(output),
+        includes,
+        excludes,
+        !noDefaultExcludes,
+        bruteLib || context.envFlag("BRUTELIB"),
+        bruteUsrLib || context.envFlag("BRUTEUSRLIB"));
+  }
+}

@@ -1,0 +1,138 @@
+package dev.skinnywhale.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.skinnywhale.assemble.KeptFile;
+import dev.skinnywhale.assemble.Reason;
+import dev.skinnywhale.workflow.SlimResult;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** Renders a slim result for people (a summary and the whale) or as JSON. */
+final class Summary {
+  private static final String WHALE =
+      String.join(
+          "\n",
+          "                 .",
+          "                \":\"",
+          "              ___:____     |\"\\/\"|",
+          "            ,'        `.    \\  /",
+          "            |  o        \\___/  |",
+          "          ~^~^~^~^~^~^~^~^~^~^~^~^~",
+          "          skinny whale, happy whale");
+
+  private Summary() {}
+
+  static void print(SlimResult r, PrintStream out, boolean debug) {
+    printWithoutWhale(r, out, debug);
+    if (r.closure().unresolved().isEmpty()) {
+      out.println();
+      out.println(WHALE);
+    }
+  }
+
+  static void printWithoutWhale(SlimResult r, PrintStream out, boolean debug) {
+    Map<Reason, long[]> totals = totals(r);
+    out.println();
+    out.printf("kept %d files (%s):%n", r.plan().kept().size(), bytes(sum(totals)));
+    for (Map.Entry<Reason, long[]> e : totals.entrySet()) {
+      out.printf(
+          "  %-15s %7d files %12s%n",
+          e.getKey().name().toLowerCase(Locale.ROOT).replace('_', ' '),
+          e.getValue()[0],
+          bytes(e.getValue()[1]));
+    }
+    if (debug) {
+      for (KeptFile k : r.plan().kept()) {
+        out.printf("  kept %s %s%n", k.path(), k.reasons());
+      }
+    }
+    int unresolved = r.closure().unresolved().size();
+    if (unresolved > 0) {
+      out.printf(
+          "%d shared libraries could not be resolved (see the warnings above)%n", unresolved);
+    }
+    out.printf("before: %s%n", bytes(r.fatSize()));
+    out.printf(
+        "after:  %s (%.1f%% of before)%n",
+        bytes(r.slimSize()), r.fatSize() > 0 ? 100.0 * r.slimSize() / r.fatSize() : 0.0);
+    StringBuilder times = new StringBuilder("time:  ");
+    Duration total = Duration.ZERO;
+    for (Map.Entry<String, Duration> t : r.timings().entrySet()) {
+      times.append(
+          String.format(Locale.ROOT, " %s %.1fs", t.getKey(), t.getValue().toMillis() / 1000.0));
+      total = total.plus(t.getValue());
+    }
+    times.append(String.format(Locale.ROOT, " (total %.1fs)", total.toMillis() / 1000.0));
+    out.println(times);
+    if (r.output().isPresent()) {
+      out.println(
+          "wrote " + r.output().get() + " (load it with: docker load -i " + r.output().get() + ")");
+    } else {
+      out.println("image: " + r.tag());
+    }
+  }
+
+  static Map<Reason, long[]> totals(SlimResult r) {
+    Map<Reason, long[]> totals = new EnumMap<>(Reason.class);
+    for (KeptFile k : r.plan().kept()) {
+      Reason primary = k.reasons().stream().min(Enum::compareTo).orElse(Reason.PARENT);
+      long[] t = totals.computeIfAbsent(primary, x -> new long[2]);
+      t[0]++;
+      t[1] += k.size();
+    }
+    return totals;
+  }
+
+  private static long sum(Map<Reason, long[]> totals) {
+    return totals.values().stream().mapToLong(t -> t[1]).sum();
+  }
+
+  static String bytes(long n) {
+    if (n < 1024) {
+      return n + " B";
+    }
+    double v = n;
+    String[] units = {"KB", "MB", "GB", "TB"};
+    int i = -1;
+    while (v >= 1024 && i < units.length - 1) {
+      v /= 1024;
+      i++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", v, units[i]);
+  }
+
+  static ObjectNode json(SlimResult r, com.fasterxml.jackson.databind.ObjectMapper mapper) {
+    ObjectNode root = mapper.createObjectNode();
+    root.put("source", r.source().reference());
+    root.put("sourceId", r.source().id());
+    root.put("sourceKind", r.source().kind().name().toLowerCase(Locale.ROOT));
+    root.put("image", r.tag());
+    r.output().ifPresent(o -> root.put("output", o.toString()));
+    root.put("sizeBefore", r.fatSize());
+    root.put("sizeAfter", r.slimSize());
+    root.put("changeSet", r.changeSetSize());
+    ObjectNode kept = root.putObject("kept");
+    for (Map.Entry<Reason, long[]> e : Summary.totals(r).entrySet()) {
+      ObjectNode n = kept.putObject(e.getKey().name().toLowerCase(Locale.ROOT));
+      n.put("files", e.getValue()[0]);
+      n.put("bytes", e.getValue()[1]);
+    }
+    ArrayNode unresolved = root.putArray("unresolved");
+    r.closure()
+        .unresolved()
+        .forEach(
+            u ->
+                unresolved
+                    .addObject()
+                    .put("name", u.name())
+                    .put("neededBy", u.neededBy())
+                    .put("reason", u.reason()));
+    ObjectNode timings = root.putObject("seconds");
+    r.timings().forEach((k, v) -> timings.put(k, v.toMillis() / 1000.0));
+    return root;
+  }
+}

@@ -1,0 +1,53 @@
+package dev.skinnywhale.docker;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A container to create. Never privileged, no added capabilities, the engine's default seccomp
+ * profile.
+ *
+ * @param image image id or reference
+ * @param entrypoint replaces the image's entrypoint when present (an empty list clears it)
+ * @param cmd replaces the image's command when present
+ * @param env extra "KEY=VALUE" entries
+ * @param user user to run as, when present
+ * @param workingDir working directory, when present
+ * @param network "none", "host" or a network name
+ * @param labels labels to put on the container (used to find what we made)
+ */
+public record ContainerSpec(
+    String image,
+    Optional<List<String>> entrypoint,
+    Optional<List<String>> cmd,
+    List<String> env,
+    Optional<String> user,
+    Optional<String> workingDir,
+    String network,
+    Map<String, String> labels) {
+  public ContainerSpec {
+    Objects.requireNonNull(image, "image");
+    entrypoint = entrypoint.map(List::copyOf);
+    cmd = cmd.map(List::copyOf);
+    env = List.copyOf(env);
+    Objects.requireNonNull(user, "user");
+    Objects.requireNonNull(workingDir, "workingDir");
+    Objects.requireNonNull(network, "network");
+    labels = Map.copyOf(labels);
+  }
+
+  /** A container that is only created (never started), to read an image's filesystem. */
+  public static ContainerSpec forExport(String image, Map<String, String> labels) {
+    return new ContainerSpec(
+        image,
+        Optional.empty(),
+        Optional.of(List.of("/nonexistent-skinnywhale-placeholder")),
+        List.of(),
+        Optional.empty(),
+        Optional.empty(),
+        "none",
+        labels);
+  }
+}

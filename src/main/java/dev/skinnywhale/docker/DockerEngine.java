@@ -1,0 +1,68 @@
+package dev.skinnywhale.docker;
+
+import java.io.Closeable;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The subset of the Docker engine that skinnywhale uses. Every method throws {@link
+ * EngineException} (or {@link EngineUnavailableException}) with what was being done.
+ */
+public interface DockerEngine extends Closeable {
+
+  /** Checks that the engine answers. */
+  void ping();
+
+  /** A container by id, id prefix or name; empty when there is none. */
+  Optional<ContainerDetails> findContainer(String ref);
+
+  /** An image by id, id prefix or reference; empty when there is none. */
+  Optional<ImageDetails> findImage(String ref);
+
+  /** The container's change set versus its image. */
+  List<Change> diff(String containerId);
+
+  /** The container's whole filesystem as a tar stream (the engine's export endpoint). */
+  InputStream export(String containerId);
+
+  /** Creates a container (not started) and returns its id. */
+  String createContainer(ContainerSpec spec);
+
+  /** Starts a created container. */
+  void start(String containerId);
+
+  /**
+   * Waits for a started container to exit and returns its exit code; empty when it is still running
+   * after {@code timeout}.
+   */
+  Optional<Integer> waitFor(String containerId, Duration timeout);
+
+  /** Kills a running container (SIGKILL); no error when it has already stopped. */
+  void kill(String containerId);
+
+  /** The container's stdout and stderr, interleaved as the engine stored them. */
+  String logs(String containerId);
+
+  /** Extracts a tar stream into a directory of a (created or running) container. */
+  void copyInto(String containerId, String directory, InputStream tar);
+
+  /** A path of a container as a tar stream (the engine's archive endpoint; small things only). */
+  InputStream copyOut(String containerId, String path);
+
+  /** Commits a container to a new untagged image and returns the image id. */
+  String commit(String containerId);
+
+  /** Removes a container and its anonymous volumes, forcing it down if it is running. */
+  void removeContainer(String containerId);
+
+  /** Removes an image by id; no error when it is already gone. */
+  void removeImage(String imageId);
+
+  /** Loads a {@code docker load} archive. */
+  void load(InputStream archive);
+
+  @Override
+  void close();
+}

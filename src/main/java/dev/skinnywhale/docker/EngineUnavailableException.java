@@ -1,0 +1,10 @@
+package dev.skinnywhale.docker;
+
+/** The Docker engine could not be reached at all. */
+public final class EngineUnavailableException extends EngineException {
+  private static final long serialVersionUID = 1L;
+
+  public EngineUnavailableException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,106 @@
+package dev.skinnywhale.profile;
+
+import dev.skinnywhale.rootfs.FsNode;
+import dev.skinnywhale.rootfs.FsPath;
+import dev.skinnywhale.rootfs.Resolution;
+import dev.skinnywhale.rootfs.RootFs;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/** Checks a profile against an image's filesystem: which of its paths exist there. */
+public final class ProfileApplier {
+  private ProfileApplier() {}
+
+  /**
+   * What a profile keeps in one filesystem.
+   *
+   * @param paths existing paths to keep, sorted: the entries found, the matches of each glob, and
+   *     for every symlink among them the symlinks crossed to its target and the target itself
+   * @param missing entries (paths or patterns) that are not in the filesystem, in entry order
+   */
+  public record Applied(SortedSet<String> paths, List<String> missing) {
+    public Applied {
+      paths = Collections.unmodifiableSortedSet(new TreeSet<>(paths));
+      missing = List.copyOf(missing);
+    }
+  }
+
+  /**
+   * Literal entries are looked up without following a final symlink (lstat); glob entries are
+   * expanded over every node, a glob whose literal leading directories are a symlink (a usr-merged
+   * {@code /lib}) also below the symlink's target. A glob that matches nothing is missing too.
+   */
+  public static Applied apply(RootFs fs, Profile profile) {
+    TreeSet<String> keep = new TreeSet<>();
+    List<String> missing = new ArrayList<>();
+    for (ProfileEntry entry : profile.entries()) {
+      if (entry.isGlob()) {
+        SortedSet<String> found = expand(fs, new ProfileGlob(entry.path()));
+        if (found.isEmpty()) {
+          missing.add(entry.path());
+        }
+        keep.addAll(found);
+      } else if (fs.get(entry.path()).isPresent()) {
+        keep.add(entry.path());
+      } else {
+        missing.add(entry.path());
+      }
+    }
+    // A kept symlink is only useful with what it points to.
+    for (String path : List.copyOf(keep)) {
+      if (fs.get(path).orElseThrow() instanceof FsNode.Symlink) {
+        Resolution r = fs.resolve(path);
+        if (r.found()) {
+          keep.addAll(r.hops());
+          keep.add(r.finalPath());
+        }
+      }
+    }
+    return new Applied(keep, missing);
+  }
+
+  /** The candidates (in their order) with at least one marker that matches something in fs. */
+  public static List<Profile> auto(RootFs fs, List<Profile> candidates) {
+    List<Profile> picked = new ArrayList<>();
+    for (Profile p : candidates) {
+      if (p.markers().stream().anyMatch(m -> !expand(fs, new ProfileGlob(m)).isEmpty())) {
+        picked.add(p);
+      }
+    }
+    return picked;
+  }
+
+  /** Every existing path a pattern matches, with the symlinks its leading directories cross. */
+  static SortedSet<String> expand(RootFs fs, ProfileGlob glob) {
+    TreeSet<String> out = new TreeSet<>();
+    String prefix = glob.literalPrefix();
+    for (FsNode node : fs.subtree(prefix)) {
+      if (glob.matches(node.path())) {
+        out.add(node.path());
+      }
+    }
+    if (!prefix.equals(FsPath.ROOT)) {
+      Resolution r = fs.resolve(prefix);
+      if (r.found()
+          && !r.hops().isEmpty()
+          && r.node().orElseThrow() instanceof FsNode.Directory
+          && !r.finalPath().equals(prefix)) {
+        ProfileGlob moved = glob.withPrefix(r.finalPath());
+        List<String> below = new ArrayList<>();
+        for (FsNode node : fs.subtree(r.finalPath())) {
+          if (moved.matches(node.path())) {
+            below.add(node.path());
+          }
+        }
+        if (!below.isEmpty()) {
+          out.addAll(below);
+          out.addAll(r.hops());
+        }
+      }
+    }
+    return out;
+  }
+}

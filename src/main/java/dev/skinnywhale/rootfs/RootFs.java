@@ -1,0 +1,209 @@
+package dev.skinnywhale.rootfs;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * An image's filesystem as a value: path → node. Metadata and symlink targets are in memory; file
+ * content is read on demand through each file's {@link Blob}. Symlink resolution never leaves the
+ * root: an absolute target restarts at this root and ".." stops at it, as in a chroot.
+ *
+ * <p>Closing it releases whatever backs the blobs (for an exported filesystem, a spooled temporary
+ * file).
+ */
+public final class RootFs implements Closeable {
+  /** The most symlinks followed while resolving one path, as the kernel's limit. */
+  public static final int MAX_HOPS = 40;
+
+  private final NavigableMap<String, FsNode> nodes;
+  private final Closeable resource;
+
+  private RootFs(NavigableMap<String, FsNode> nodes, Closeable resource) {
+    this.nodes = Collections.unmodifiableNavigableMap(nodes);
+    this.resource = resource;
+  }
+
+  /**
+   * A filesystem of the given nodes; missing parent directories (and the root) are added as
+   * root-owned 0755 directories. A later node for the same path replaces an earlier one.
+   */
+  public static RootFs of(Collection<? extends FsNode> nodes, Closeable resource) {
+    TreeMap<String, FsNode> map = new TreeMap<>();
+    for (FsNode node : nodes) {
+      map.put(node.path(), node);
+    }
+    List<FsNode> missing = new ArrayList<>();
+    missing.add(new FsNode.Directory(FsPath.ROOT, NodeMeta.of(0755)));
+    for (String path : map.keySet()) {
+      for (String ancestor : FsPath.ancestors(path)) {
+        if (!map.containsKey(ancestor)) {
+          missing.add(new FsNode.Directory(ancestor, NodeMeta.of(0755)));
+        }
+      }
+    }
+    for (FsNode dir : missing) {
+      map.putIfAbsent(dir.path(), dir);
+    }
+    return new RootFs(map, resource);
+  }
+
+  public static RootFs of(Collection<? extends FsNode> nodes) {
+    return of(nodes, () -> {});
+  }
+
+  /** The node stored at exactly this path, without following any symlink (lstat). */
+  public Optional<FsNode> get(String path) {
+    return Optional.ofNullable(nodes.get(FsPath.normalize(path)));
+  }
+
+  /** Every node, sorted by path. */
+  public Stream<FsNode> nodes() {
+    return nodes.values().stream();
+  }
+
+  public int size() {
+    return nodes.size();
+  }
+
+  /** The direct children of a directory path (not following symlinks), sorted. */
+  public List<FsNode> children(String dir) {
+    String d = FsPath.normalize(dir);
+    String prefix = d.equals(FsPath.ROOT) ? "/" : d + "/";
+    List<FsNode> out = new ArrayList<>();
+    for (FsNode n : nodes.subMap(prefix, true, prefix + Character.MAX_VALUE, false).values()) {
+      if (n.path().indexOf('/', prefix.length()) < 0 && !n.path().equals(FsPath.ROOT)) {
+        out.add(n);
+      }
+    }
+    return out;
+  }
+
+  /** Every node at or below {@code dir} (not following symlinks), sorted. */
+  public List<FsNode> subtree(String dir) {
+    String d = FsPath.normalize(dir);
+    if (d.equals(FsPath.ROOT)) {
+      return List.copyOf(nodes.values());
+    }
+    List<FsNode> out = new ArrayList<>();
+    FsNode self = nodes.get(d);
+    if (self != null) {
+      out.add(self);
+    }
+    out.addAll(nodes.subMap(d + "/", true, d + "/" + Character.MAX_VALUE, false).values());
+    return out;
+  }
+
+  /** Nodes whose path matches, sorted. */
+  public List<FsNode> matching(Predicate<String> pathMatcher) {
+    return nodes.values().stream().filter(n -> pathMatcher.test(n.path())).toList();
+  }
+
+  /**
+   * Follows symlinks in every component, the last one included (stat semantics). Hard links are not
+   * followed: a hard link is a file of its own.
+   */
+  public Resolution resolve(String path) {
+    return walk(path, true);
+  }
+
+  /** Follows symlinks in every component but the last (lstat semantics). */
+  public Resolution resolveNoFollow(String path) {
+    return walk(path, false);
+  }
+
+  /** The regular file a resolved node stands for: itself, or the target of a hard link. */
+  public Optional<FsNode.RegularFile> regularFile(FsNode node) {
+    if (node instanceof FsNode.RegularFile f) {
+      return Optional.of(f);
+    }
+    if (node instanceof FsNode.HardLink h
+        && nodes.get(h.target()) instanceof FsNode.RegularFile f) {
+      return Optional.of(f);
+    }
+    return Optional.empty();
+  }
+
+  /** Resolves {@code path} and returns the regular file it names, following hard links. */
+  public Optional<FsNode.RegularFile> file(String path) {
+    return resolve(path).node().flatMap(this::regularFile);
+  }
+
+  /** Whether the path resolves to a directory. */
+  public boolean isDirectory(String path) {
+    return resolve(path).node().filter(n -> n instanceof FsNode.Directory).isPresent();
+  }
+
+  private Resolution walk(String requestedPath, boolean followLast) {
+    String requested = FsPath.normalize(requestedPath);
+    List<String> hops = new ArrayList<>();
+    // Pending components, consumed left to right; a symlink pushes its target's components in
+    // front.
+    java.util.Deque<String> pending = new java.util.ArrayDeque<>(components(requested));
+    String current = FsPath.ROOT;
+    while (!pending.isEmpty()) {
+      String part = pending.pollFirst();
+      if (part.equals(".")) {
+        continue;
+      }
+      if (part.equals("..")) {
+        current = FsPath.parent(current).orElse(FsPath.ROOT);
+        continue;
+      }
+      FsNode dir = nodes.get(current);
+      if (!(dir instanceof FsNode.Directory)) {
+        return fail(requested, current, hops, "not a directory: " + current);
+      }
+      String next = current.equals(FsPath.ROOT) ? "/" + part : current + "/" + part;
+      FsNode node = nodes.get(next);
+      if (node == null) {
+        return fail(requested, next, hops, "no such file or directory: " + next);
+      }
+      boolean last = pending.isEmpty();
+      if (node instanceof FsNode.Symlink link && (!last || followLast)) {
+        if (hops.size() >= MAX_HOPS) {
+          return fail(requested, next, hops, "too many levels of symbolic links: " + requested);
+        }
+        hops.add(next);
+        List<String> target = components(link.target());
+        for (int i = target.size() - 1; i >= 0; i--) {
+          pending.addFirst(target.get(i));
+        }
+        if (link.target().startsWith("/")) {
+          current = FsPath.ROOT;
+        }
+        continue;
+      }
+      current = next;
+    }
+    return new Resolution(
+        requested, current, Optional.of(nodes.get(current)), hops, Optional.empty());
+  }
+
+  private static Resolution fail(String requested, String at, List<String> hops, String why) {
+    return new Resolution(requested, at, Optional.empty(), hops, Optional.of(why));
+  }
+
+  private static List<String> components(String path) {
+    List<String> out = new ArrayList<>();
+    for (String part : path.split("/")) {
+      if (!part.isEmpty()) {
+        out.add(part);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void close() throws IOException {
+    resource.close();
+  }
+}

@@ -1,0 +1,126 @@
+package dev.skinnywhale.tar;
+
+import dev.skinnywhale.rootfs.Blob;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A temporary file holding a spooled tar stream; blobs are windows on it. Closing it closes the
+ * channel and deletes the file, after which every blob read fails.
+ */
+final class SpoolFile implements Closeable {
+  private final Path path;
+  private final FileChannel channel;
+
+  SpoolFile(Path path) throws IOException {
+    this.path = path;
+    this.channel = FileChannel.open(path, StandardOpenOption.READ);
+  }
+
+  Path path() {
+    return path;
+  }
+
+  long size() throws IOException {
+    return channel.size();
+  }
+
+  /** Reads exactly {@code n} bytes at {@code offset} into a new heap buffer (for headers only). */
+  ByteBuffer readFully(long offset, int n) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(n);
+    while (buf.hasRemaining()) {
+      int r = channel.read(buf, offset + buf.position());
+      if (r < 0) {
+        throw new TarFormatException("truncated at offset " + (offset + buf.position()));
+      }
+    }
+    return buf.flip();
+  }
+
+  Blob blob(long offset, long size) {
+    return new Window(offset, size);
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      channel.close();
+    } finally {
+      Files.deleteIfExists(path);
+    }
+  }
+
+  /** The content of one entry: {@code size} bytes at {@code offset} of the spool file. */
+  private final class Window implements Blob {
+    private final long offset;
+    private final long size;
+
+    Window(long offset, long size) {
+      this.offset = offset;
+      this.size = size;
+    }
+
+    @Override
+    public long size() {
+      return size;
+    }
+
+    /** Memory-mapped, so it costs no heap; at most 2 GiB - 1 bytes (a mapping's limit). */
+    @Override
+    public ByteBuffer read(long maxBytes) throws IOException {
+      long n = Math.min(Math.min(maxBytes, size), Integer.MAX_VALUE);
+      if (n <= 0) {
+        return ByteBuffer.allocate(0).asReadOnlyBuffer();
+      }
+      return channel.map(FileChannel.MapMode.READ_ONLY, offset, n);
+    }
+
+    @Override
+    public InputStream open() {
+      return new InputStream() {
+        private long pos;
+
+        @Override
+        public int read() throws IOException {
+          byte[] one = new byte[1];
+          return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          if (len == 0) {
+            return 0;
+          }
+          if (pos >= size) {
+            return -1;
+          }
+          ByteBuffer dst = ByteBuffer.wrap(b, off, (int) Math.min(len, size - pos));
+          int r = channel.read(dst, offset + pos);
+          if (r < 0) {
+            throw new IOException("spool file ended inside an entry at offset " + (offset + pos));
+          }
+          pos += r;
+          return r;
+        }
+
+        @Override
+        public long skip(long n) {
+          long k = Math.max(0, Math.min(n, size - pos));
+          pos += k;
+          return k;
+        }
+
+        @Override
+        public int available() {
+          return (int) Math.min(Integer.MAX_VALUE, size - pos);
+        }
+      };
+    }
+  }
+}

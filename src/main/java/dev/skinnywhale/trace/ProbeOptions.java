@@ -1,0 +1,32 @@
+package dev.skinnywhale.trace;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How probe containers run.
+ *
+ * @param network "none" (default), "host" or a network name
+ * @param env extra "KEY=VALUE" entries
+ * @param user user to run as
+ * @param workingDir working directory
+ * @param timeout per command; the traced tree is killed at the limit
+ */
+public record ProbeOptions(
+    String network,
+    List<String> env,
+    Optional<String> user,
+    Optional<String> workingDir,
+    Duration timeout) {
+  public ProbeOptions {
+    Objects.requireNonNull(network, "network");
+    env = List.copyOf(env);
+    Objects.requireNonNull(user, "user");
+    Objects.requireNonNull(workingDir, "workingDir");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive");
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package dev.skinnywhale.trace;
+
+import dev.skinnywhale.tracelog.AccessSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The outcome of one command in one probe container.
+ *
+ * @param command what ran
+ * @param exitCode the command's exit code; empty when it timed out or the tracer failed
+ * @param timedOut whether it was killed at the time limit
+ * @param output its stdout and stderr
+ * @param tracer how it was traced
+ * @param accesses the paths it used (empty for an untraced run)
+ * @param notes what the user should know (a tracer failure, a fallback)
+ */
+public record ProbeRun(
+    ProbeCommand command,
+    Optional<Integer> exitCode,
+    boolean timedOut,
+    String output,
+    TracerKind tracer,
+    AccessSet accesses,
+    List<String> notes) {
+  public ProbeRun {
+    Objects.requireNonNull(command, "command");
+    Objects.requireNonNull(exitCode, "exitCode");
+    Objects.requireNonNull(output, "output");
+    Objects.requireNonNull(tracer, "tracer");
+    Objects.requireNonNull(accesses, "accesses");
+    notes = List.copyOf(notes);
+  }
+
+  /** Whether the run ended as wanted: exit code 0, or killed at the limit when that is expected. */
+  public boolean succeeded(boolean expectTimeout) {
+    return expectTimeout
+        ? timedOut || exitCode.equals(Optional.of(0))
+        : exitCode.equals(Optional.of(0));
+  }
+
+  /** A short description of how it ended. */
+  public String outcome() {
+    if (timedOut) {
+      return "killed at the time limit";
+    }
+    return exitCode.map(c -> "exit code " + c).orElse("no exit code (the tracer failed)");
+  }
+}

@@ -1,0 +1,62 @@
+package dev.skinnywhale.workflow;
+
+import dev.skinnywhale.trace.Undo;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * The undo list of one run: every temporary container, image and file is registered here the moment
+ * it exists, and removed in reverse order when the run ends — normally, on failure, or from a
+ * shutdown hook on Ctrl-C. Safe to run from two threads; each action runs at most once.
+ */
+public final class Cleanup implements AutoCloseable, Undo {
+  private record Entry(String what, Action action) {}
+
+  private final Deque<Entry> actions = new ArrayDeque<>();
+  private final Reporter reporter;
+
+  public Cleanup(Reporter reporter) {
+    this.reporter = reporter;
+  }
+
+  /** Registers an undo action; returns a handle that runs it early (and only once). */
+  @Override
+  public synchronized Runnable add(String what, Action action) {
+    Entry entry = new Entry(what, action);
+    actions.push(entry);
+    return () -> runOne(entry);
+  }
+
+  private void runOne(Entry entry) {
+    synchronized (this) {
+      if (!actions.remove(entry)) {
+        return;
+      }
+    }
+    execute(entry);
+  }
+
+  private void execute(Entry entry) {
+    try {
+      entry.action().run();
+      reporter.debug("cleaned up " + entry.what());
+    } catch (Exception e) {
+      reporter.warn("could not remove " + entry.what() + ": " + e.getMessage());
+    }
+  }
+
+  /** Runs every remaining action, newest first. */
+  @Override
+  public void close() {
+    List<Entry> todo;
+    synchronized (this) {
+      todo = new ArrayList<>(actions);
+      actions.clear();
+    }
+    for (Entry e : todo) {
+      execute(e);
+    }
+  }
+}

@@ -1,0 +1,13 @@
+package dev.skinnywhale.workflow;
+
+/** Where a workflow reports progress and problems; the command decides how they are shown. */
+public interface Reporter {
+  /** A step has started ("exporting the filesystem"). */
+  void step(String message);
+
+  /** Something the user should see but that does not stop the run. */
+  void warn(String message);
+
+  /** Detail shown only with --debug. */
+  void debug(String message);
+}

@@ -1,0 +1,29 @@
+package dev.skinnywhale.workflow;
+
+/**
+ * Runs a {@link Cleanup} from a JVM shutdown hook while a run is in progress, so Ctrl-C (SIGINT,
+ * SIGTERM) still removes every temporary container, image and file. Closing it unregisters the
+ * hook.
+ */
+public final class ShutdownGuard implements AutoCloseable {
+  private final Thread hook;
+
+  private ShutdownGuard(Thread hook) {
+    this.hook = hook;
+  }
+
+  public static ShutdownGuard install(Cleanup cleanup) {
+    Thread hook = new Thread(cleanup::close, "skinnywhale-cleanup");
+    Runtime.getRuntime().addShutdownHook(hook);
+    return new ShutdownGuard(hook);
+  }
+
+  @Override
+  public void close() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // The JVM is already shutting down: the hook is running the cleanup.
+    }
+  }
+}

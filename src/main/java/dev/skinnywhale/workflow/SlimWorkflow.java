@@ -1,0 +1,291 @@
+package dev.skinnywhale.workflow;
+
+import dev.skinnywhale.assemble.AssemblyPlan;
+import dev.skinnywhale.assemble.KeepPlan;
+import dev.skinnywhale.assemble.PathGlob;
+import dev.skinnywhale.assemble.Reason;
+import dev.skinnywhale.docker.DockerEngine;
+import dev.skinnywhale.linker.Closure;
+import dev.skinnywhale.linker.ClosureResolver;
+import dev.skinnywhale.linker.Dependency;
+import dev.skinnywhale.linker.LinkerEnv;
+import dev.skinnywhale.linker.Unresolved;
+import dev.skinnywhale.rootfs.FsPath;
+import dev.skinnywhale.rootfs.FsNode;
+import dev.skinnywhale.rootfs.RootFs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * {@code skinnywhale <container|image>}: the change set, its static ELF closure, symlink hops and
+ * parents become one layer of a new image that keeps the source's config.
+ *
+ * <p>Steps: find the source → read its filesystem → take the change set → static closure →
+ * keep-plan → layer → archive → load (or write to a file). Nothing of the source is modified; every
+ * temporary thing is registered with the {@link Cleanup} the moment it exists.
+ */
+public final class SlimWorkflow {
+  /** Package caches, logs and docs: dropped from the change set unless --include names them. */
+  public static final List<String> DEFAULT_EXCLUDES =
+      List.of(
+          "/var/cache/*",
+          "/var/lib/apt/lists/*",
+          "/var/log/*",
+          "/usr/share/doc",
+          "/usr/share/man",
+          "/usr/share/info");
+
+  private final DockerEngine engine;
+  private final Reporter reporter;
+  private final Clock clock;
+
+  public SlimWorkflow(DockerEngine engine, Reporter reporter, Clock clock) {
+    this.engine = engine;
+    this.reporter = reporter;
+    this.clock = clock;
+  }
+
+  public SlimResult run(SlimRequest request) throws IOException {
+    Phases phases = new Phases(clock, reporter);
+    checkOutput(request.output());
+    try (Cleanup cleanup = new Cleanup(reporter);
+        ShutdownGuard guard = ShutdownGuard.install(cleanup)) {
+      Path tempDir = TempFiles.createDirectory(cleanup);
+      SourceReader reader = new SourceReader(engine, reporter, tempDir);
+
+      phases.run(
+          "inspect",
+          "connecting to the Docker engine",
+          () -> {
+            engine.ping();
+            return null;
+          });
+      Source source =
+          phases.run(
+              "inspect", "looking up " + request.target(), () -> reader.find(request.target()));
+      if (request.base().isPresent() && source.kind() == Source.Kind.CONTAINER) {
+        throw new UnusableInputException(
+            "--base applies to images; the change set of container "
+                + request.target()
+                + " is taken against its own image");
+      }
+      String tag = tagFor(request.tag(), source);
+
+      try (RootFs fs =
+          phases.run(
+              "export",
+              "reading the filesystem of " + request.target(),
+              () -> reader.filesystem(source, cleanup))) {
+        SortedSet<String> changes =
+            phases.run(
+                "export",
+                "taking the change set",
+                () -> changeSet(request, source, fs, reader, cleanup));
+        SortedSet<String> kept = filterDefaults(changes, request);
+        reporter.debug(
+            changes.size()
+                + " paths in the change set, "
+                + kept.size()
+                + " after the default excludes");
+
+        KeepPlan.Builder plan = KeepPlan.builder();
+        for (String path : kept) {
+          plan.add(path, Reason.CHANGE_SET);
+        }
+        addRequested(plan, fs, request);
+
+        Closure closure = resolveClosure(plan, fs, source, phases, reporter);
+        ImageMaker.Made made =
+            new ImageMaker(engine, reporter)
+                .make(fs, plan.build(), source, tag, request.output(), tempDir, phases);
+        AssemblyPlan assembly = made.plan();
+        long slimSize = made.slimSize();
+        return new SlimResult(
+            source,
+            tag,
+            request.output(),
+            source.size(),
+            slimSize,
+            kept.size(),
+            closure,
+            assembly,
+            phases.timings());
+      }
+    }
+  }
+
+  /** Fails before any work when the archive could not be written where asked. */
+  static void checkOutput(Optional<Path> output) throws IOException {
+    if (output.isEmpty()) {
+      return;
+    }
+    Path dir = output.get().toAbsolutePath().getParent();
+    if (dir != null && !Files.isDirectory(dir)) {
+      throw new java.nio.file.NoSuchFileException(dir.toString());
+    }
+    if (Files.isDirectory(output.get())) {
+      throw new java.nio.file.FileAlreadyExistsException(
+          output.get().toString(), null, "is a directory");
+    }
+  }
+
+  /** {@code skinny-<id12>:latest}, or the user's tag with ":latest" added when it has none. */
+  static String tagFor(Optional<String> requested, Source source) {
+    String tag = requested.orElse("skinny-" + source.shortId());
+    int slash = tag.lastIndexOf('/');
+    return tag.indexOf(':', slash + 1) >= 0 ? tag : tag + ":latest";
+  }
+
+  static SortedSet<String> changeSet(
+      SlimRequest request, Source source, RootFs fs, SourceReader reader, Cleanup cleanup)
+      throws IOException {
+    if (source.kind() == Source.Kind.CONTAINER) {
+      return reader.containerChanges(source);
+    }
+    if (request.base().isEmpty()) {
+      SortedSet<String> all = new TreeSet<>();
+      fs.nodes().forEach(n -> all.add(n.path()));
+      return all;
+    }
+    var base = reader.findImage(request.base().get());
+    try (RootFs baseFs = reader.imageFilesystem(base.id(), request.base().get(), cleanup)) {
+      return SourceReader.difference(fs, baseFs);
+    }
+  }
+
+  /** Drops package caches, logs and docs unless the user turned that off or included them. */
+  static SortedSet<String> filterDefaults(SortedSet<String> changes, SlimRequest request) {
+    if (!request.defaultExcludes()) {
+      return changes;
+    }
+    List<PathGlob> cruft = DEFAULT_EXCLUDES.stream().map(PathGlob::new).toList();
+    List<PathGlob> includes =
+        request.includes().stream().map(SourceReader::asBytes).map(PathGlob::new).toList();
+    SortedSet<String> out = new TreeSet<>();
+    for (String path : changes) {
+      boolean isCruft = cruft.stream().anyMatch(g -> g.matches(path));
+      boolean included = includes.stream().anyMatch(g -> g.matches(path));
+      if (!isCruft || included) {
+        out.add(path);
+      }
+    }
+    return out;
+  }
+
+  /** --include globs, --brute-lib and --brute-usr-lib, and --exclude globs. */
+  static void addRequested(KeepPlan.Builder plan, RootFs fs, SlimRequest request) {
+    for (String include : request.includes().stream().map(SourceReader::asBytes).toList()) {
+      PathGlob glob = new PathGlob(include);
+      if (isLiteral(include)) {
+        plan.addRecursive(dev.skinnywhale.rootfs.FsPath.normalize(include), Reason.INCLUDE);
+      } else {
+        for (FsNode node : fs.matching(glob::matches)) {
+          plan.addRecursive(node.path(), Reason.INCLUDE);
+        }
+      }
+    }
+    if (request.bruteLib()) {
+      addBrute(plan, fs, "/lib");
+    }
+    if (request.bruteUsrLib()) {
+      addBrute(plan, fs, "/usr/lib");
+    }
+    for (String exclude : request.excludes().stream().map(SourceReader::asBytes).toList()) {
+      plan.exclude(new PathGlob(exclude));
+    }
+  }
+
+  private static void addBrute(KeepPlan.Builder plan, RootFs fs, String dir) {
+    var resolution = fs.resolve(dir);
+    plan.addRecursive(dir, Reason.BRUTE);
+    if (resolution.found()) {
+      plan.addRecursive(resolution.finalPath(), Reason.BRUTE);
+    }
+  }
+
+  private static boolean isLiteral(String glob) {
+    return glob.chars().noneMatch(c -> c == '*' || c == '?' || c == '[');
+  }
+
+  /** Every regular file the plan keeps (recursive entries expanded): the closure's roots. */
+  static List<String> closureRoots(RootFs fs, KeepPlan plan) {
+    SortedSet<String> roots = new TreeSet<>();
+    for (var entry : plan.entries().values()) {
+      // Resolve through symlinked directories (/lib -> usr/lib) to the real node.
+      var resolved = fs.resolve(entry.path());
+      if (!resolved.found()) {
+        continue;
+      }
+      Collection<FsNode> nodes =
+          entry.recursive()
+              ? fs.subtree(resolved.finalPath())
+              : List.of(resolved.node().orElseThrow());
+      for (FsNode node : nodes) {
+        if (node instanceof FsNode.RegularFile || node instanceof FsNode.HardLink) {
+          roots.add(node.path());
+        }
+      }
+    }
+    return new ArrayList<>(roots);
+  }
+
+  static void addClosure(KeepPlan.Builder plan, Closure closure) {
+    for (Dependency d : closure.dependencies()) {
+      plan.add(d.finalPath(), Reason.STATIC_CLOSURE);
+      if (!d.path().equals(d.finalPath())) {
+        plan.add(d.path(), Reason.SYMLINK_HOP);
+      }
+      for (String hop : d.hops()) {
+        plan.add(hop, Reason.SYMLINK_HOP);
+      }
+    }
+  }
+
+  /**
+   * Resolves the static closure of every file the plan keeps and adds it to the plan. A needed
+   * library that no search finds but that the image keeps under that file name anyway (the JDK's
+   * libjvm.so, which the launcher dlopens from lib/server before anything needs it) is satisfied at
+   * run time the way glibc matches an already loaded object; it is reported with --debug only.
+   */
+  static Closure resolveClosure(
+      KeepPlan.Builder plan, RootFs fs, Source source, Phases phases, Reporter reporter) {
+    List<String> roots = closureRoots(fs, plan.build());
+    Closure closure =
+        phases.run(
+            "resolve",
+            "resolving shared libraries",
+            () -> new ClosureResolver(fs, LinkerEnv.fromImageEnv(source.env())).closureOf(roots));
+    addClosure(plan, closure);
+    java.util.Map<String, String> keptByName = new java.util.TreeMap<>();
+    for (String root : roots) {
+      keptByName.putIfAbsent(FsPath.name(root), root);
+    }
+    for (Dependency d : closure.dependencies()) {
+      keptByName.putIfAbsent(FsPath.name(d.finalPath()), d.finalPath());
+    }
+    List<Unresolved> unresolved = new ArrayList<>();
+    SortedSet<String> reported = new TreeSet<>();
+    for (Unresolved u : closure.unresolved()) {
+      String kept = keptByName.get(u.name());
+      if (kept != null) {
+        reporter.debug(
+            u.name() + " (needed by " + u.neededBy() + ") is found at run time as " + kept);
+        continue;
+      }
+      if (reported.add(u.name() + "\0" + u.neededBy())) {
+        unresolved.add(u);
+        reporter.warn(u.name() + " (needed by " + u.neededBy() + ") not found: " + u.reason());
+      }
+    }
+    closure.broken().forEach(b -> reporter.warn("skipped " + b.path() + ": " + b.reason()));
+    return new Closure(closure.dependencies(), unresolved, closure.broken());
+  }
+}

@@ -1,0 +1,56 @@
+package dev.skinnywhale.workflow;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Objects;
+
+/**
+ * What the user asked to slim, as found in the engine.
+ *
+ * @param kind container or image
+ * @param id full id of the container or image
+ * @param shortId first 12 hex digits, used for the default tag
+ * @param reference what the user typed
+ * @param imageId the image: itself, or the one the container was made from
+ * @param imageConfig the image config the slim image starts from (for a container: its image's
+ *     config with the container's runtime config and creation time)
+ * @param size bytes of the whole filesystem (image layers, plus the container's own for a
+ *     container)
+ */
+public record Source(
+    Kind kind,
+    String id,
+    String shortId,
+    String reference,
+    String imageId,
+    ObjectNode imageConfig,
+    long size) {
+  public enum Kind {
+    CONTAINER,
+    IMAGE
+  }
+
+  public Source {
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(shortId, "shortId");
+    Objects.requireNonNull(reference, "reference");
+    Objects.requireNonNull(imageId, "imageId");
+    imageConfig = imageConfig.deepCopy();
+  }
+
+  @Override
+  public ObjectNode imageConfig() {
+    return imageConfig.deepCopy();
+  }
+
+  /** The image's Env as "KEY=VALUE" entries. */
+  public java.util.List<String> env() {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    imageConfig.path("config").path("Env").forEach(e -> out.add(e.asText()));
+    return out;
+  }
+
+  public String architecture() {
+    return imageConfig.path("architecture").asText("amd64");
+  }
+}

@@ -1,0 +1,181 @@
+package dev.skinnywhale.workflow;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.skinnywhale.docker.Change;
+import dev.skinnywhale.docker.ContainerDetails;
+import dev.skinnywhale.docker.ContainerSpec;
+import dev.skinnywhale.docker.DockerEngine;
+import dev.skinnywhale.docker.ImageDetails;
+import dev.skinnywhale.rootfs.FsNode;
+import dev.skinnywhale.rootfs.FsPath;
+import dev.skinnywhale.rootfs.RootFs;
+import dev.skinnywhale.tar.TarRootFsReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * Finds the user's container or image, reads its filesystem and its change set. Reads only: the
+ * user's container and image are never changed; the one temporary container it may create (to
+ * export an image) is registered with the run's {@link Cleanup} before anything else happens.
+ */
+public final class SourceReader {
+  /** Label put on every container and image skinnywhale creates, so a leftover can be found. */
+  public static final String TEMP_LABEL = "dev.skinnywhale.temporary";
+
+  private final DockerEngine engine;
+  private final Reporter reporter;
+  private final Path tempDir;
+
+  public SourceReader(DockerEngine engine, Reporter reporter, Path tempDir) {
+    this.engine = engine;
+    this.reporter = reporter;
+    this.tempDir = tempDir;
+  }
+
+  /** A container (id, prefix or name) if one matches, else an image; containers win a tie. */
+  public Source find(String reference) {
+    Optional<ContainerDetails> container = engine.findContainer(reference);
+    if (container.isPresent()) {
+      ContainerDetails c = container.get();
+      ImageDetails image =
+          engine
+              .findImage(c.imageId())
+              .orElseThrow(
+                  () ->
+                      new UnusableInputException(
+                          "the image " + c.imageId() + " of container " + reference + " is gone"));
+      ObjectNode config = image.imageConfig();
+      config.set("config", c.config());
+      if (!c.created().isEmpty()) {
+        config.set("created", TextNode.valueOf(c.created()));
+      }
+      long size = c.sizeRootFs() > 0 ? c.sizeRootFs() : image.size();
+      return new Source(
+          Source.Kind.CONTAINER, c.id(), c.shortId(), reference, image.id(), config, size);
+    }
+    ImageDetails image =
+        engine
+            .findImage(reference)
+            .orElseThrow(() -> new NotFoundException("no such container or image: " + reference));
+    return new Source(
+        Source.Kind.IMAGE,
+        image.id(),
+        image.shortId(),
+        reference,
+        image.id(),
+        image.imageConfig(),
+        image.size());
+  }
+
+  /** An image by reference, for --base. */
+  public ImageDetails findImage(String reference) {
+    return engine
+        .findImage(reference)
+        .orElseThrow(() -> new NotFoundException("no such image: " + reference));
+  }
+
+  /** The source's whole filesystem. The caller closes it (that deletes its spool file). */
+  public RootFs filesystem(Source source, Cleanup cleanup) throws IOException {
+    if (source.kind() == Source.Kind.CONTAINER) {
+      return export(source.id(), source.reference());
+    }
+    return imageFilesystem(source.imageId(), source.reference(), cleanup);
+  }
+
+  /** An image's filesystem, read through a created (never started) temporary container. */
+  public RootFs imageFilesystem(String imageId, String reference, Cleanup cleanup)
+      throws IOException {
+    String temp =
+        engine.createContainer(ContainerSpec.forExport(imageId, Map.of(TEMP_LABEL, "export")));
+    Runnable remove =
+        cleanup.add("temporary container " + shortId(temp), () -> engine.removeContainer(temp));
+    try {
+      return export(temp, reference);
+    } finally {
+      remove.run();
+    }
+  }
+
+  private RootFs export(String containerId, String reference) throws IOException {
+    reporter.debug("exporting the filesystem of " + reference);
+    try (InputStream tar = engine.export(containerId)) {
+      RootFs fs = new TarRootFsReader().read(tar, tempDir);
+      if (fs.size() <= 1) {
+        fs.close();
+        throw new UnusableInputException(reference + " has no usable filesystem (it is empty)");
+      }
+      return fs;
+    }
+  }
+
+  /**
+   * The paths a container added or changed versus its image (deletions carry nothing to keep). A
+   * changed directory is listed alone; its changed children are listed on their own.
+   */
+  public SortedSet<String> containerChanges(Source source) {
+    SortedSet<String> out = new TreeSet<>();
+    for (Change change : engine.diff(source.id())) {
+      if (change.kind() != Change.Kind.DELETED) {
+        out.add(FsPath.normalize(asBytes(change.path())));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The engine sends paths as UTF-8 text; a {@link RootFs} names files by their bytes, one char per
+   * byte (ISO-8859-1), as they are in the tar stream.
+   */
+  static String asBytes(String enginePath) {
+    return new String(
+        enginePath.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        java.nio.charset.StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * The paths of {@code image} that are new or differ from {@code base}: type, mode, owner, mtime,
+   * size, link target or PAX headers. Content is not compared: a file rewritten with the same size
+   * and mtime would be missed, which package managers do not do.
+   */
+  public static SortedSet<String> difference(RootFs image, RootFs base) {
+    SortedSet<String> out = new TreeSet<>();
+    image
+        .nodes()
+        .forEach(
+            node -> {
+              Optional<FsNode> old = base.get(node.path());
+              if (old.isEmpty() || !sameNode(node, old.get())) {
+                out.add(node.path());
+              }
+            });
+    return out;
+  }
+
+  private static boolean sameNode(FsNode a, FsNode b) {
+    if (a.getClass() != b.getClass() || !a.meta().equals(b.meta())) {
+      return false;
+    }
+    if (a instanceof FsNode.RegularFile f) {
+      return f.size() == ((FsNode.RegularFile) b).size();
+    }
+    if (a instanceof FsNode.Symlink s) {
+      return s.target().equals(((FsNode.Symlink) b).target());
+    }
+    if (a instanceof FsNode.HardLink h) {
+      return h.target().equals(((FsNode.HardLink) b).target());
+    }
+    return !(a instanceof FsNode.Special) || a.equals(b);
+  }
+
+  private static String shortId(String id) {
+    Objects.requireNonNull(id);
+    return id.substring(0, Math.min(12, id.length()));
+  }
+}

@@ -1,0 +1,350 @@
+package dev.skinnywhale.workflow;
+
+import dev.skinnywhale.assemble.KeepPlan;
+import dev.skinnywhale.assemble.Reason;
+import dev.skinnywhale.docker.DockerEngine;
+import dev.skinnywhale.linker.Closure;
+import dev.skinnywhale.rootfs.FsNode;
+import dev.skinnywhale.rootfs.FsPath;
+import dev.skinnywhale.rootfs.Resolution;
+import dev.skinnywhale.rootfs.RootFs;
+import dev.skinnywhale.trace.ProbeCommand;
+import dev.skinnywhale.trace.ProbeRun;
+import dev.skinnywhale.trace.ProbeRunner;
+import dev.skinnywhale.trace.TracerBinary;
+import dev.skinnywhale.trace.TracerKind;
+import dev.skinnywhale.tracelog.Access;
+import dev.skinnywhale.tracelog.AccessKind;
+import dev.skinnywhale.tracelog.AccessSet;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * {@code skinnywhale trace --run CMD <container|image>}: runs the smoke commands in throw-away
+ * probe containers under the tracer, adds what they used (with symlink hops, parents and the static
+ * closure of every traced ELF file) to the keep-plan, builds the image, and verifies that the
+ * commands exit in the slim image as they did in the source.
+ *
+ * <p>Steps: find the source → commit a container to a temporary image → read the filesystem → probe
+ * each command → keep-plan → closure → layer → load → verify. The user's container and image are
+ * never changed; the temporary image and every probe container are removed, also on failure.
+ */
+public final class TraceWorkflow {
+  /** Paths the probe used that are never taken: the kernel's, the devices, and the tracer's own. */
+  static final List<String> IGNORED_ROOTS = List.of("/proc", "/sys", "/dev", ProbeRunner.PROBE_DIR);
+
+  private final DockerEngine engine;
+  private final Reporter reporter;
+  private final Clock clock;
+
+  public TraceWorkflow(DockerEngine engine, Reporter reporter, Clock clock) {
+    this.engine = engine;
+    this.reporter = reporter;
+    this.clock = clock;
+  }
+
+  public TraceResult run(TraceRequest request) throws IOException {
+    SlimRequest slim = request.slim();
+    if (request.commands().isEmpty()) {
+      throw new UnusableInputException("give at least one command with --run or --run-file");
+    }
+    SlimWorkflow.checkOutput(slim.output());
+    Phases phases = new Phases(clock, reporter);
+    try (Cleanup cleanup = new Cleanup(reporter);
+        ShutdownGuard guard = ShutdownGuard.install(cleanup)) {
+      Path tempDir = TempFiles.createDirectory(cleanup);
+      SourceReader reader = new SourceReader(engine, reporter, tempDir);
+      phases.run(
+          "inspect",
+          "connecting to the Docker engine",
+          () -> {
+            engine.ping();
+            return null;
+          });
+      Source source =
+          phases.run("inspect", "looking up " + slim.target(), () -> reader.find(slim.target()));
+      if (slim.base().isPresent() && source.kind() == Source.Kind.CONTAINER) {
+        throw new UnusableInputException(
+            "--base applies to images; the change set of container "
+                + slim.target()
+                + " is taken against its own image");
+      }
+      KeepStrategy keep =
+          request
+              .keep()
+              .orElse(
+                  source.kind() == Source.Kind.CONTAINER
+                      ? KeepStrategy.CHANGES
+                      : KeepStrategy.TRACED);
+      String tag = SlimWorkflow.tagFor(slim.tag(), source);
+      byte[] tracer =
+          request.forceLdDebug()
+              ? new byte[0]
+              : TracerBinary.forArchitecture(source.architecture())
+                  .orElseThrow(
+                      () ->
+                          new UnusableInputException(
+                              "no tracer for architecture "
+                                  + source.architecture()
+                                  + " in this build; use --ld-debug"));
+
+      String probeImage =
+          phases.run("commit", "preparing the probe image", () -> probeImage(source, cleanup));
+      try (RootFs fs =
+          phases.run(
+              "export",
+              "reading the filesystem of " + slim.target(),
+              () -> reader.filesystem(source, cleanup))) {
+        List<ProbeCommand> commands = commands(request.commands(), fs);
+        ProbeRunner runner =
+            new ProbeRunner(engine, cleanup, tempDir, Map.of(SourceReader.TEMP_LABEL, "probe"));
+
+        List<ProbeRun> probes = new ArrayList<>();
+        for (ProbeCommand command : commands) {
+          ProbeRun run =
+              phases.run(
+                  "probe",
+                  "probing `" + command.text() + "`",
+                  () -> probe(runner, probeImage, command, request, tracer));
+          run.notes().forEach(reporter::warn);
+          if (!run.succeeded(request.expectTimeout())) {
+            throw new ProbeFailedException(
+                "`"
+                    + command.text()
+                    + "` failed in "
+                    + slim.target()
+                    + " ("
+                    + run.outcome()
+                    + "); nothing was built. Its output ends with: "
+                    + lastLine(run.output()));
+          }
+          reporter.debug(
+              "`"
+                  + command.text()
+                  + "`: "
+                  + run.outcome()
+                  + ", "
+                  + run.accesses().paths().size()
+                  + " paths");
+          probes.add(run);
+        }
+
+        KeepPlan.Builder plan = KeepPlan.builder();
+        int changeSetSize = 0;
+        if (keep == KeepStrategy.CHANGES) {
+          SortedSet<String> changes =
+              phases.run(
+                  "export",
+                  "taking the change set",
+                  () -> SlimWorkflow.changeSet(slim, source, fs, reader, cleanup));
+          SortedSet<String> kept = SlimWorkflow.filterDefaults(changes, slim);
+          kept.forEach(p -> plan.add(p, Reason.CHANGE_SET));
+          changeSetSize = kept.size();
+        }
+        int traced = 0;
+        for (ProbeRun run : probes) {
+          traced += addTraced(plan, fs, run.accesses());
+        }
+        SlimWorkflow.addRequested(plan, fs, slim);
+        Closure closure = SlimWorkflow.resolveClosure(plan, fs, source, phases, reporter);
+        ImageMaker.Made made =
+            new ImageMaker(engine, reporter)
+                .make(fs, plan.build(), source, tag, slim.output(), tempDir, phases);
+
+        List<TraceResult.Verification> verification = new ArrayList<>();
+        boolean loaded = slim.output().isEmpty();
+        if (request.verify() && !loaded) {
+          reporter.warn("not verified: the image was written to a file, not loaded");
+        }
+        SlimResult slimResult =
+            new SlimResult(
+                source,
+                tag,
+                slim.output(),
+                source.size(),
+                made.slimSize(),
+                changeSetSize,
+                closure,
+                made.plan(),
+                phases.timings());
+        if (request.verify() && loaded) {
+          for (int i = 0; i < commands.size(); i++) {
+            ProbeCommand command = commands.get(i);
+            ProbeRun fat = probes.get(i);
+            verification.add(
+                phases.run(
+                    "verify",
+                    "verifying `" + command.text() + "` in " + tag,
+                    () -> verify(runner, tag, command, fat, request, tracer, fs)));
+          }
+          slimResult =
+              new SlimResult(
+                  source,
+                  tag,
+                  slim.output(),
+                  source.size(),
+                  made.slimSize(),
+                  changeSetSize,
+                  closure,
+                  made.plan(),
+                  phases.timings());
+        }
+        TraceResult result = new TraceResult(slimResult, keep, probes, verification, traced);
+        if (!result.verified()) {
+          throw new VerificationFailedException(
+              "the slim image " + tag + " does not run the commands as the source did", result);
+        }
+        return result;
+      }
+    }
+  }
+
+  /** A container is committed to a temporary image; an image is used as it is. */
+  private String probeImage(Source source, Cleanup cleanup) {
+    if (source.kind() == Source.Kind.IMAGE) {
+      return source.imageId();
+    }
+    String image = engine.commit(source.id());
+    cleanup.add("temporary image " + image, () -> engine.removeImage(image));
+    return image;
+  }
+
+  /** Through /bin/sh -c when the image has a shell, otherwise split into an argv. */
+  static List<ProbeCommand> commands(List<String> texts, RootFs fs) {
+    boolean shell = fs.resolve("/bin/sh").found();
+    List<ProbeCommand> out = new ArrayList<>();
+    for (String text : texts) {
+      try {
+        out.add(shell ? ProbeCommand.shell("/bin/sh", text) : ProbeCommand.argv(text));
+      } catch (IllegalArgumentException e) {
+        throw new UnusableInputException(
+            "cannot split the command `" + text + "`: " + e.getMessage());
+      }
+      if (out.get(out.size() - 1).argv().isEmpty()) {
+        throw new UnusableInputException("empty command");
+      }
+    }
+    return out;
+  }
+
+  private static ProbeRun probe(
+      ProbeRunner runner, String image, ProbeCommand command, TraceRequest request, byte[] tracer)
+      throws IOException {
+    if (request.forceLdDebug()) {
+      return runner.run(image, command, request.probe(), TracerKind.LD_DEBUG, Optional.empty());
+    }
+    return runner.trace(image, command, request.probe(), tracer);
+  }
+
+  /**
+   * Adds the paths a probe used and that existed in the image: each resolved (hops kept), files
+   * whole, directories that were only listed or stat'ed as directories alone. Failed lookups, paths
+   * made during the probe, and the kernel's and the tracer's paths are left out. Returns how many
+   * paths were added.
+   */
+  static int addTraced(KeepPlan.Builder plan, RootFs fs, AccessSet accesses) {
+    int added = 0;
+    for (Map.Entry<String, Set<Access>> e : accesses.byPath().entrySet()) {
+      String path = e.getKey();
+      if (!path.startsWith("/") || ignored(FsPath.normalize(path))) {
+        continue;
+      }
+      boolean success = e.getValue().stream().anyMatch(Access::success);
+      if (!success) {
+        continue;
+      }
+      boolean noFollow =
+          e.getValue().stream()
+              .filter(Access::success)
+              .allMatch(a -> a.kind() == AccessKind.READLINK);
+      Resolution r = noFollow ? fs.resolveNoFollow(path) : fs.resolve(path);
+      if (!r.found()) {
+        continue; // made during the probe, or outside the image's filesystem
+      }
+      for (String hop : r.hops()) {
+        plan.add(hop, Reason.SYMLINK_HOP);
+      }
+      FsNode node = r.node().orElseThrow();
+      if (!ignored(node.path())) {
+        plan.add(node.path(), Reason.TRACED);
+        added++;
+      }
+    }
+    return added;
+  }
+
+  private static boolean ignored(String path) {
+    return IGNORED_ROOTS.stream().anyMatch(root -> FsPath.isUnder(path, root));
+  }
+
+  private TraceResult.Verification verify(
+      ProbeRunner runner,
+      String tag,
+      ProbeCommand command,
+      ProbeRun fat,
+      TraceRequest request,
+      byte[] tracer,
+      RootFs fs)
+      throws IOException {
+    ProbeRun slim = runner.run(tag, command, request.probe(), TracerKind.NONE, Optional.empty());
+    boolean passed =
+        request.expectTimeout()
+            ? slim.succeeded(true)
+            : !slim.timedOut() && slim.exitCode().equals(fat.exitCode());
+    if (passed) {
+      return new TraceResult.Verification(
+          command.text(), fat.outcome(), slim.outcome(), true, List.of());
+    }
+    reporter.warn(
+        "`"
+            + command.text()
+            + "` in "
+            + tag
+            + ": "
+            + slim.outcome()
+            + " (source: "
+            + fat.outcome()
+            + ")");
+    List<String> missing = new ArrayList<>();
+    if (!request.forceLdDebug()) {
+      ProbeRun traced = runner.trace(tag, command, request.probe(), tracer);
+      missing.addAll(missingPaths(fat.accesses(), traced.accesses(), fs));
+    }
+    missing.forEach(m -> reporter.warn("missing in " + tag + ": " + m));
+    return new TraceResult.Verification(
+        command.text(), fat.outcome(), slim.outcome(), false, missing);
+  }
+
+  /**
+   * Paths the slim run failed to find although the source run found them (and they exist in the
+   * source's filesystem): what the slim image is missing.
+   */
+  static List<String> missingPaths(AccessSet fat, AccessSet slim, RootFs fs) {
+    SortedSet<String> fatFound = new TreeSet<>(fat.successfulPaths());
+    SortedSet<String> out = new TreeSet<>();
+    for (Map.Entry<String, Set<Access>> e : slim.byPath().entrySet()) {
+      String path = e.getKey();
+      boolean failedInSlim = e.getValue().stream().noneMatch(Access::success);
+      if (failedInSlim
+          && fatFound.contains(path)
+          && !ignored(FsPath.normalize(path))
+          && fs.resolve(path).found()) {
+        out.add(path);
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private static String lastLine(String output) {
+    List<String> lines = output.strip().lines().toList();
+    return lines.isEmpty() ? "(no output)" : lines.get(lines.size() - 1);
+  }
+}

@@ -1,0 +1,67 @@
+package dev.skinnywhale.linker;
+
+import dev.skinnywhale.elf.ElfFixture;
+import dev.skinnywhale.rootfs.BytesBlob;
+import dev.skinnywhale.rootfs.FsNode;
+import dev.skinnywhale.rootfs.NodeMeta;
+import dev.skinnywhale.rootfs.RootFs;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A tiny builder of in-memory image filesystems for resolver tests. */
+final class TestFs {
+  private final List<FsNode> nodes = new ArrayList<>();
+
+  TestFs file(String path, byte[] content) {
+    nodes.add(new FsNode.RegularFile(path, NodeMeta.of(0755), new BytesBlob(content)));
+    return this;
+  }
+
+  TestFs elf(String path, ElfFixture elf) {
+    return file(path, elf.bytes());
+  }
+
+  TestFs text(String path, String content) {
+    return file(path, content.getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  TestFs link(String path, String target) {
+    nodes.add(new FsNode.Symlink(path, NodeMeta.of(0777), target));
+    return this;
+  }
+
+  TestFs dir(String path) {
+    nodes.add(new FsNode.Directory(path, NodeMeta.of(0755)));
+    return this;
+  }
+
+  /** A usrmerged Debian amd64 skeleton: /lib → usr/lib, /lib64 → usr/lib64, ld.so and libc. */
+  TestFs debianBase() {
+    return link("/lib", "usr/lib")
+        .link("/lib64", "usr/lib64")
+        .link("/bin", "usr/bin")
+        .link("/usr/lib64/ld-linux-x86-64.so.2", "../lib/x86_64-linux-gnu/ld-linux-x86-64.so.2")
+        .elf(
+            "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
+            ElfFixture.x86_64().soname("ld-linux-x86-64.so.2"))
+        .elf(
+            "/usr/lib/x86_64-linux-gnu/libc.so.6",
+            ElfFixture.x86_64()
+                .soname("libc.so.6")
+                .needed("ld-linux-x86-64.so.2")
+                .interpreter("/lib64/ld-linux-x86-64.so.2"));
+  }
+
+  static ElfFixture program(String... needed) {
+    return ElfFixture.x86_64().type(3).interpreter("/lib64/ld-linux-x86-64.so.2").needed(needed);
+  }
+
+  static ElfFixture lib(String... needed) {
+    return ElfFixture.x86_64().needed(needed);
+  }
+
+  RootFs build() {
+    return RootFs.of(nodes);
+  }
+}

@@ -1,0 +1,61 @@
+package dev.skinnywhale.workflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Bad input through the real launcher: one line on stderr, a documented exit code, no trace. */
+class CliErrorsIT {
+
+  @Test
+  void run_noEngine_exits3WithOneLine() {
+    Skinnywhale.Result r =
+        Skinnywhale.run(Map.of("DOCKER_HOST", "unix:///nonexistent/docker.sock"), "some-container");
+    assertEquals(3, r.exitCode(), r.err());
+    assertOneLine(r.err());
+    assertTrue(r.err().contains("cannot reach the Docker engine"), r.err());
+  }
+
+  @Test
+  void run_unknownContainer_exits4() {
+    DockerCli.requireDocker();
+    Skinnywhale.Result r = Skinnywhale.run("no-such-container-or-image-skinnywhale");
+    assertEquals(4, r.exitCode(), r.err());
+    assertOneLine(r.err());
+  }
+
+  @Test
+  void run_badOption_exits2() {
+    Skinnywhale.Result r = Skinnywhale.run("--no-such-option", "x");
+    assertEquals(2, r.exitCode(), r.err());
+  }
+
+  @Test
+  void run_outputIntoMissingDirectory_exits6() {
+    DockerCli.requireDocker();
+    DockerCli.requireBaseImage("bookworm");
+    Skinnywhale.Result r =
+        Skinnywhale.run("--output", "/nonexistent-dir/x.tar", "local/debian:bookworm");
+    assertEquals(6, r.exitCode(), r.err());
+    assertOneLine(r.err());
+    assertEquals(java.util.List.of(), DockerCli.temporaryContainers());
+  }
+
+  @Test
+  void help_listsExitCodes() {
+    Skinnywhale.Result r = Skinnywhale.run("--help");
+    assertEquals(0, r.exitCode());
+    assertTrue(r.out().contains("Exit codes:"), r.out());
+    assertTrue(r.out().contains("No such container or image"), r.out());
+  }
+
+  private static void assertOneLine(String err) {
+    String errors =
+        err.lines().filter(l -> l.startsWith("skinnywhale:")).reduce("", (a, b) -> a + b + "\n");
+    assertEquals(1, errors.lines().count(), err);
+    assertFalse(err.contains("\tat "), "stack trace printed: " + err);
+  }
+}

@@ -1,0 +1,1060 @@
+/*
+ * tracer: a small static ptrace tracer for skinnywhale.
+ *
+ *   tracer -o LOG [--timeout SECONDS] [--status FILE] -- PROGRAM ARGS...
+ *
+ * Runs PROGRAM, follows every fork, vfork, clone, clone3 and exec (threads
+ * included) and writes one line per path syscall, at its exit, in a subset of
+ * strace's `-f -y -o` format. See README.md for the format and the status file.
+ *
+ * Layers: argument parsing (main) -> the ptrace loop (trace_loop) -> one
+ * syscall stop (on_entry / on_exit) -> the per-architecture syscall tables ->
+ * the printers (put_*), which write strace's escaping.
+ */
+#define _GNU_SOURCE
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define EXIT_TRACER_ERROR 125
+#define EXIT_NOT_EXECUTABLE 126
+#define EXIT_NOT_FOUND 127
+#define EXIT_TIMEOUT 124
+
+#define ARGV_MAX_ITEMS 64
+#define ARGV_MAX_STRING 256
+#define DRAIN_SECONDS 5
+#define STOP_TIMEOUT (-1)
+
+/* ---------------------------------------------------------------- ptrace ABI */
+
+#define SW_PTRACE_GET_SYSCALL_INFO 0x420e
+#define SW_INFO_ENTRY 1
+#define SW_INFO_EXIT 2
+
+/* struct ptrace_syscall_info of linux/ptrace.h (Linux 5.3+), declared here so
+ * the tracer builds against older headers too. */
+struct sw_syscall_info {
+    uint8_t op;
+    uint8_t pad[3];
+    uint32_t arch;
+    uint64_t instruction_pointer;
+    uint64_t stack_pointer;
+    union {
+        struct {
+            uint64_t nr;
+            uint64_t args[6];
+        } entry;
+        struct {
+            int64_t rval;
+            uint8_t is_error;
+        } exit;
+        struct {
+            uint64_t nr;
+            uint64_t args[6];
+            uint32_t ret_data;
+        } seccomp;
+    };
+};
+
+#define AUDIT_ARCH_X86_64_ 0xc000003eU
+#define AUDIT_ARCH_AARCH64_ 0xc00000b7U
+
+/* --------------------------------------------------------- syscall tables */
+
+enum sc_kind {
+    K_OPEN, K_OPENAT, K_OPENAT2, K_CREAT, K_EXECVE, K_EXECVEAT,
+    K_STAT, K_LSTAT, K_NEWFSTATAT, K_STATX, K_ACCESS, K_FACCESSAT, K_FACCESSAT2,
+    K_READLINK, K_READLINKAT, K_CHDIR, K_FCHDIR,
+    K_CLONE, K_CLONE3, K_FORK, K_VFORK,
+};
+
+static const char *const kind_names[] = {
+    [K_OPEN] = "open", [K_OPENAT] = "openat", [K_OPENAT2] = "openat2",
+    [K_CREAT] = "creat", [K_EXECVE] = "execve", [K_EXECVEAT] = "execveat",
+    [K_STAT] = "stat", [K_LSTAT] = "lstat", [K_NEWFSTATAT] = "newfstatat",
+    [K_STATX] = "statx", [K_ACCESS] = "access", [K_FACCESSAT] = "faccessat",
+    [K_FACCESSAT2] = "faccessat2", [K_READLINK] = "readlink",
+    [K_READLINKAT] = "readlinkat", [K_CHDIR] = "chdir", [K_FCHDIR] = "fchdir",
+    [K_CLONE] = "clone", [K_CLONE3] = "clone3", [K_FORK] = "fork", [K_VFORK] = "vfork",
+};
+
+/* Where the path and dirfd arguments sit, by kind: -1 = none. */
+struct shape {
+    int dirfd;
+    int path;
+};
+
+static const struct shape shapes[] = {
+    [K_OPEN] = {-1, 0}, [K_OPENAT] = {0, 1}, [K_OPENAT2] = {0, 1}, [K_CREAT] = {-1, 0},
+    [K_EXECVE] = {-1, 0}, [K_EXECVEAT] = {0, 1}, [K_STAT] = {-1, 0}, [K_LSTAT] = {-1, 0},
+    [K_NEWFSTATAT] = {0, 1}, [K_STATX] = {0, 1}, [K_ACCESS] = {-1, 0},
+    [K_FACCESSAT] = {0, 1}, [K_FACCESSAT2] = {0, 1}, [K_READLINK] = {-1, 0},
+    [K_READLINKAT] = {0, 1}, [K_CHDIR] = {-1, 0}, [K_FCHDIR] = {0, -1},
+    [K_CLONE] = {-1, -1}, [K_CLONE3] = {-1, -1}, [K_FORK] = {-1, -1}, [K_VFORK] = {-1, -1},
+};
+
+struct sysent {
+    uint64_t nr;
+    enum sc_kind kind;
+};
+
+struct flagname {
+    unsigned long mask;
+    const char *name;
+};
+
+struct arch {
+    uint32_t audit;
+    const struct sysent *table;
+    size_t table_len;
+    const struct flagname *oflags; /* open flags other than the access mode */
+    size_t oflags_len;
+};
+
+static const struct sysent x86_64_syscalls[] = {
+    {2, K_OPEN}, {4, K_STAT}, {6, K_LSTAT}, {21, K_ACCESS}, {56, K_CLONE},
+    {57, K_FORK}, {58, K_VFORK}, {59, K_EXECVE}, {80, K_CHDIR}, {81, K_FCHDIR},
+    {85, K_CREAT}, {89, K_READLINK}, {257, K_OPENAT}, {262, K_NEWFSTATAT},
+    {267, K_READLINKAT}, {269, K_FACCESSAT}, {322, K_EXECVEAT}, {332, K_STATX},
+    {435, K_CLONE3}, {437, K_OPENAT2}, {439, K_FACCESSAT2},
+};
+
+/* asm-generic numbers: no open, stat, lstat, access, readlink, creat, fork, vfork. */
+static const struct sysent aarch64_syscalls[] = {
+    {48, K_FACCESSAT}, {49, K_CHDIR}, {50, K_FCHDIR}, {56, K_OPENAT},
+    {78, K_READLINKAT}, {79, K_NEWFSTATAT}, {220, K_CLONE}, {221, K_EXECVE},
+    {281, K_EXECVEAT}, {291, K_STATX}, {435, K_CLONE3}, {437, K_OPENAT2},
+    {439, K_FACCESSAT2},
+};
+
+/* Multi-bit masks first (O_SYNC contains O_DSYNC, O_TMPFILE contains O_DIRECTORY). */
+static const struct flagname x86_64_oflags[] = {
+    {020200000, "O_TMPFILE"}, {04010000, "O_SYNC"}, {0100, "O_CREAT"}, {0200, "O_EXCL"},
+    {0400, "O_NOCTTY"}, {01000, "O_TRUNC"}, {02000, "O_APPEND"}, {04000, "O_NONBLOCK"},
+    {010000, "O_DSYNC"}, {020000, "O_ASYNC"}, {040000, "O_DIRECT"}, {0100000, "O_LARGEFILE"},
+    {0200000, "O_DIRECTORY"}, {0400000, "O_NOFOLLOW"}, {01000000, "O_NOATIME"},
+    {02000000, "O_CLOEXEC"}, {010000000, "O_PATH"},
+};
+
+static const struct flagname aarch64_oflags[] = {
+    {020040000, "O_TMPFILE"}, {04010000, "O_SYNC"}, {0100, "O_CREAT"}, {0200, "O_EXCL"},
+    {0400, "O_NOCTTY"}, {01000, "O_TRUNC"}, {02000, "O_APPEND"}, {04000, "O_NONBLOCK"},
+    {010000, "O_DSYNC"}, {020000, "O_ASYNC"}, {040000, "O_DIRECTORY"}, {0100000, "O_NOFOLLOW"},
+    {0200000, "O_DIRECT"}, {0400000, "O_LARGEFILE"}, {01000000, "O_NOATIME"},
+    {02000000, "O_CLOEXEC"}, {010000000, "O_PATH"},
+};
+
+#define LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct arch arches[] = {
+    {AUDIT_ARCH_X86_64_, x86_64_syscalls, LEN(x86_64_syscalls), x86_64_oflags, LEN(x86_64_oflags)},
+    {AUDIT_ARCH_AARCH64_, aarch64_syscalls, LEN(aarch64_syscalls), aarch64_oflags, LEN(aarch64_oflags)},
+};
+
+#if defined(__x86_64__)
+#define NATIVE_AUDIT_ARCH AUDIT_ARCH_X86_64_
+#elif defined(__aarch64__)
+#define NATIVE_AUDIT_ARCH AUDIT_ARCH_AARCH64_
+#else
+#error "tracer: unsupported architecture (x86_64 and aarch64 only)"
+#endif
+
+static const struct flagname at_flags[] = {
+    {0x100, "AT_SYMLINK_NOFOLLOW"}, {0x200, "AT_EACCESS"}, {0x400, "AT_SYMLINK_FOLLOW"},
+    {0x800, "AT_NO_AUTOMOUNT"}, {0x1000, "AT_EMPTY_PATH"}, {0x2000, "AT_STATX_FORCE_SYNC"},
+    {0x4000, "AT_STATX_DONT_SYNC"},
+};
+
+static const struct flagname access_modes[] = {{4, "R_OK"}, {2, "W_OK"}, {1, "X_OK"}};
+
+#define ERRNAME(e) [e] = #e
+static const char *const errno_names[] = {
+    ERRNAME(EPERM), ERRNAME(ENOENT), ERRNAME(ESRCH), ERRNAME(EINTR), ERRNAME(EIO),
+    ERRNAME(ENXIO), ERRNAME(E2BIG), ERRNAME(ENOEXEC), ERRNAME(EBADF), ERRNAME(ECHILD),
+    ERRNAME(EAGAIN), ERRNAME(ENOMEM), ERRNAME(EACCES), ERRNAME(EFAULT), ERRNAME(ENOTBLK),
+    ERRNAME(EBUSY), ERRNAME(EEXIST), ERRNAME(EXDEV), ERRNAME(ENODEV), ERRNAME(ENOTDIR),
+    ERRNAME(EISDIR), ERRNAME(EINVAL), ERRNAME(ENFILE), ERRNAME(EMFILE), ERRNAME(ENOTTY),
+    ERRNAME(ETXTBSY), ERRNAME(EFBIG), ERRNAME(ENOSPC), ERRNAME(ESPIPE), ERRNAME(EROFS),
+    ERRNAME(EMLINK), ERRNAME(EPIPE), ERRNAME(EDOM), ERRNAME(ERANGE), ERRNAME(EDEADLK),
+    ERRNAME(ENAMETOOLONG), ERRNAME(ENOLCK), ERRNAME(ENOSYS), ERRNAME(ENOTEMPTY),
+    ERRNAME(ELOOP), ERRNAME(ENOMSG), ERRNAME(EIDRM), ERRNAME(ENOSTR), ERRNAME(ENODATA),
+    ERRNAME(ETIME), ERRNAME(ENOSR), ERRNAME(EREMOTE), ERRNAME(ENOLINK), ERRNAME(EPROTO),
+    ERRNAME(EMULTIHOP), ERRNAME(EBADMSG), ERRNAME(EOVERFLOW), ERRNAME(EBADFD),
+    ERRNAME(EILSEQ), ERRNAME(EUSERS), ERRNAME(ENOTSOCK), ERRNAME(EOPNOTSUPP),
+    ERRNAME(EAFNOSUPPORT), ERRNAME(EADDRINUSE), ERRNAME(ECONNREFUSED), ERRNAME(ETIMEDOUT),
+    ERRNAME(ESTALE), ERRNAME(EDQUOT), ERRNAME(ENOMEDIUM), ERRNAME(EMEDIUMTYPE),
+    ERRNAME(ECANCELED), ERRNAME(ENOKEY), ERRNAME(EOWNERDEAD), ERRNAME(ENOTRECOVERABLE),
+    ERRNAME(ERFKILL), ERRNAME(EHWPOISON),
+};
+
+/* Kernel-internal restart codes that reach a tracer (include/linux/errno.h). */
+static const char *const restart_names[] = {
+    "ERESTARTSYS", "ERESTARTNOINTR", "ERESTARTNOHAND", "ENOIOCTLCMD", "ERESTART_RESTARTBLOCK",
+};
+
+/* ------------------------------------------------------------- the state */
+
+/* What a syscall entry stop saved for its exit stop. */
+struct entry {
+    int active;
+    const struct arch *arch;
+    const struct sysent *se; /* NULL: not a syscall we print */
+    uint64_t args[6];
+    int path_state; /* 0 no path, 1 read, 2 truncated (no NUL within PATH_MAX), 3 unreadable */
+    size_t path_len;
+    char path[PATH_MAX];
+    int dir_state; /* 0 none, 1 annotated */
+    char dir[PATH_MAX];
+    char *extra; /* preformatted argv or open_how, malloc'ed, or NULL */
+};
+
+struct proc {
+    pid_t pid;
+    int expect_stop; /* new tracee: its first SIGSTOP is ours, not the program's */
+    int in_syscall;  /* only for the register fallback */
+    struct entry e;
+};
+
+struct tracer {
+    FILE *log;
+    pid_t root;
+    int root_status;
+    int root_done;
+    int have_syscall_info; /* PTRACE_GET_SYSCALL_INFO works (Linux 5.3+) */
+    int have_vm_readv;
+    long page_size;
+    struct proc **procs;
+    size_t nprocs;
+    size_t cap;
+};
+
+/* Set by signal handlers only; the loop reads them after waitpid returns. */
+static volatile sig_atomic_t got_alarm;
+static volatile sig_atomic_t got_stop_signal;
+
+static void on_alarm(int sig) {
+    (void)sig;
+    got_alarm = 1;
+    alarm(1); /* if the first one raced with waitpid, the next interrupts it */
+}
+
+static void on_stop_signal(int sig) { got_stop_signal = sig; }
+
+/* ---------------------------------------------------------- proc table */
+
+static struct proc *find_proc(struct tracer *t, pid_t pid) {
+    for (size_t i = 0; i < t->nprocs; i++)
+        if (t->procs[i]->pid == pid) return t->procs[i];
+    return NULL;
+}
+
+static struct proc *add_proc(struct tracer *t, pid_t pid) {
+    struct proc *p = find_proc(t, pid);
+    if (p) return p;
+    if (t->nprocs == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 16;
+        struct proc **n = realloc(t->procs, cap * sizeof(*n));
+        if (!n) return NULL;
+        t->procs = n;
+        t->cap = cap;
+    }
+    p = calloc(1, sizeof(*p));
+    if (!p) return NULL;
+    p->pid = pid;
+    p->expect_stop = 1;
+    t->procs[t->nprocs++] = p;
+    return p;
+}
+
+static void clear_entry(struct entry *e) {
+    free(e->extra);
+    e->extra = NULL;
+    e->active = 0;
+    e->se = NULL;
+}
+
+static void remove_proc(struct tracer *t, pid_t pid) {
+    for (size_t i = 0; i < t->nprocs; i++) {
+        if (t->procs[i]->pid == pid) {
+            clear_entry(&t->procs[i]->e);
+            free(t->procs[i]);
+            t->procs[i] = t->procs[--t->nprocs];
+            return;
+        }
+    }
+}
+
+/* ------------------------------------------------------ tracee memory */
+
+/* Reads exactly len bytes at addr; 0 on success, -1 on any error. Never more
+ * than one page per process_vm_readv call, so a fault ends the read cleanly. */
+static int read_mem(struct tracer *t, pid_t pid, uint64_t addr, void *buf, size_t len) {
+    unsigned char *out = buf;
+    size_t got = 0;
+    while (got < len) {
+        uint64_t a = addr + got;
+        size_t chunk = (size_t)(t->page_size - (long)(a % (uint64_t)t->page_size));
+        if (chunk > len - got) chunk = len - got;
+        if (t->have_vm_readv) {
+            struct iovec local = {out + got, chunk};
+            struct iovec remote = {(void *)(uintptr_t)a, chunk};
+            ssize_t n = process_vm_readv(pid, &local, 1, &remote, 1, 0);
+            if (n == (ssize_t)chunk) {
+                got += chunk;
+                continue;
+            }
+            if (n < 0 && (errno == ENOSYS || errno == EPERM)) {
+                t->have_vm_readv = 0; /* e.g. a seccomp profile: use PEEKDATA from now on */
+            } else {
+                return -1;
+            }
+        }
+        /* PTRACE_PEEKDATA fallback, one aligned word at a time. */
+        uint64_t aligned = a & ~(uint64_t)(sizeof(long) - 1);
+        errno = 0;
+        long word = ptrace(PTRACE_PEEKDATA, pid, (void *)(uintptr_t)aligned, NULL);
+        if (errno) return -1;
+        size_t off = (size_t)(a - aligned);
+        size_t n = sizeof(long) - off;
+        if (n > len - got) n = len - got;
+        memcpy(out + got, (unsigned char *)&word + off, n);
+        got += n;
+    }
+    return 0;
+}
+
+/* Reads a NUL-terminated string of at most cap bytes (NUL included).
+ * Returns 1 read, 2 truncated (no NUL within cap), 3 unreadable. */
+static int read_string(struct tracer *t, pid_t pid, uint64_t addr, char *buf, size_t cap, size_t *len) {
+    size_t got = 0;
+    *len = 0;
+    if (addr == 0) return 3;
+    while (got < cap) {
+        uint64_t a = addr + got;
+        size_t chunk = (size_t)(t->page_size - (long)(a % (uint64_t)t->page_size));
+        if (chunk > 256) chunk = 256; /* short reads: most paths end in the first chunk */
+        if (chunk > cap - got) chunk = cap - got;
+        if (read_mem(t, pid, a, buf + got, chunk) < 0) {
+            if (got == 0) return 3;
+            *len = got;
+            return 2; /* stopped on error: a truncated string */
+        }
+        void *nul = memchr(buf + got, 0, chunk);
+        if (nul) {
+            *len = (size_t)((char *)nul - buf);
+            return 1;
+        }
+        got += chunk;
+    }
+    *len = cap;
+    return 2;
+}
+
+/* ------------------------------------------------------------ printing */
+
+static int is_print(unsigned char c) { return c >= ' ' && c < 0x7f; }
+
+/* strace's string_quote without -x: \" \\ \f \n \r \t \v, other non-printable
+ * bytes in octal (three digits when an octal digit follows). Characters in
+ * `extra` (strace escapes <> inside -y annotations) are escaped in octal too. */
+static void put_escaped(FILE *f, const char *s, size_t len, const char *extra) {
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        switch (c) {
+        case '"': fputs("\\\"", f); continue;
+        case '\\': fputs("\\\\", f); continue;
+        case '\f': fputs("\\f", f); continue;
+        case '\n': fputs("\\n", f); continue;
+        case '\r': fputs("\\r", f); continue;
+        case '\t': fputs("\\t", f); continue;
+        case '\v': fputs("\\v", f); continue;
+        default: break;
+        }
+        if (is_print(c) && !(extra && strchr(extra, c))) {
+            putc(c, f);
+            continue;
+        }
+        putc('\\', f);
+        unsigned char next = i + 1 < len ? (unsigned char)s[i + 1] : 0;
+        if (next >= '0' && next <= '7') {
+            putc('0' + (c >> 6), f);
+            putc('0' + ((c >> 3) & 7), f);
+        } else if (c >> 3) {
+            if (c >> 6) putc('0' + (c >> 6), f);
+            putc('0' + ((c >> 3) & 7), f);
+        }
+        putc('0' + (c & 7), f);
+    }
+}
+
+static void put_quoted(FILE *f, const char *s, size_t len, int truncated) {
+    putc('"', f);
+    put_escaped(f, s, len, NULL);
+    putc('"', f);
+    if (truncated) fputs("...", f);
+}
+
+static void put_flags(FILE *f, unsigned long v, const struct flagname *names, size_t n, int zero_is_empty) {
+    int first = 1;
+    for (size_t i = 0; i < n; i++) {
+        if ((v & names[i].mask) == names[i].mask) {
+            fprintf(f, "%s%s", first ? "" : "|", names[i].name);
+            v &= ~names[i].mask;
+            first = 0;
+        }
+    }
+    if (v || (first && !zero_is_empty)) fprintf(f, "%s%#lx", first ? "" : "|", v);
+}
+
+static void put_open_flags(FILE *f, const struct arch *a, unsigned long flags) {
+    static const char *const accmode[] = {"O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE"};
+    fputs(accmode[flags & 3], f);
+    flags &= ~3UL;
+    if (flags) {
+        putc('|', f);
+        put_flags(f, flags, a->oflags, a->oflags_len, 0);
+    }
+}
+
+static void put_at_flags(FILE *f, unsigned long flags) {
+    if (!flags) {
+        putc('0', f);
+        return;
+    }
+    put_flags(f, flags, at_flags, LEN(at_flags), 0);
+}
+
+static void put_access_mode(FILE *f, unsigned long mode) {
+    if (!mode) {
+        fputs("F_OK", f);
+        return;
+    }
+    put_flags(f, mode, access_modes, LEN(access_modes), 0);
+}
+
+/* `<path>` of a readlink under /proc, escaped like strace -y. 1 if annotated. */
+static int read_annotation(const char *proc_path, char *buf, size_t cap) {
+    ssize_t n = readlink(proc_path, buf, cap - 1);
+    if (n < 0) return 0;
+    buf[n] = 0;
+    return 1;
+}
+
+static void put_annotation(FILE *f, const char *target) {
+    putc('<', f);
+    put_escaped(f, target, strlen(target), "<>");
+    putc('>', f);
+}
+
+/* Formats a dirfd argument: AT_FDCWD</cwd>, 3</dir> or a bare number. */
+static void format_dirfd(pid_t pid, int fd, char *out, size_t cap) {
+    char proc_path[64];
+    char target[PATH_MAX];
+    if (fd == AT_FDCWD) snprintf(proc_path, sizeof(proc_path), "/proc/%d/cwd", (int)pid);
+    else snprintf(proc_path, sizeof(proc_path), "/proc/%d/fd/%d", (int)pid, fd);
+    const char *prefix = fd == AT_FDCWD ? "AT_FDCWD" : NULL;
+    char num[16];
+    if (!prefix) {
+        snprintf(num, sizeof(num), "%d", fd);
+        prefix = num;
+    }
+    if (fd != AT_FDCWD && fd < 0) {
+        snprintf(out, cap, "%s", prefix);
+        return;
+    }
+    if (!read_annotation(proc_path, target, sizeof(target))) {
+        snprintf(out, cap, "%s", prefix);
+        return;
+    }
+    FILE *m = fmemopen(out, cap, "w");
+    if (!m) {
+        snprintf(out, cap, "%s", prefix);
+        return;
+    }
+    fputs(prefix, m);
+    put_annotation(m, target);
+    fclose(m);
+    out[cap - 1] = 0;
+}
+
+/* argv as strace prints it: ["a", "b"], at most ARGV_MAX_ITEMS strings of
+ * ARGV_MAX_STRING bytes each; every read is bounded. */
+static char *format_argv(struct tracer *t, pid_t pid, uint64_t addr) {
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *m = open_memstream(&buf, &size);
+    if (!m) return NULL;
+    if (addr == 0) {
+        fputs("NULL", m);
+    } else {
+        putc('[', m);
+        for (int i = 0;; i++) {
+            uint64_t ptr;
+            if (i == ARGV_MAX_ITEMS) {
+                fputs(", ...", m);
+                break;
+            }
+            if (read_mem(t, pid, addr + (uint64_t)i * 8, &ptr, sizeof(ptr)) < 0) {
+                fprintf(m, "%s%#llx", i ? ", " : "", (unsigned long long)(addr + (uint64_t)i * 8));
+                break;
+            }
+            if (ptr == 0) break;
+            char s[ARGV_MAX_STRING];
+            size_t len;
+            int st = read_string(t, pid, ptr, s, sizeof(s), &len);
+            if (i) fputs(", ", m);
+            if (st == 3) fprintf(m, "%#llx", (unsigned long long)ptr);
+            else put_quoted(m, s, len, st == 2);
+        }
+        putc(']', m);
+    }
+    fclose(m);
+    return buf;
+}
+
+/* struct open_how { u64 flags; u64 mode; u64 resolve; } of openat2. */
+static char *format_open_how(struct tracer *t, const struct arch *a, pid_t pid, uint64_t addr, uint64_t size) {
+    uint64_t how[3] = {0, 0, 0};
+    char *buf = NULL;
+    size_t bsize = 0;
+    FILE *m = open_memstream(&buf, &bsize);
+    if (!m) return NULL;
+    if (size < sizeof(how) || read_mem(t, pid, addr, how, sizeof(how)) < 0) {
+        fprintf(m, "%#llx", (unsigned long long)addr);
+    } else {
+        fputs("{flags=", m);
+        put_open_flags(m, a, (unsigned long)how[0]);
+        fprintf(m, ", mode=0%llo, resolve=%#llx}", (unsigned long long)how[1], (unsigned long long)how[2]);
+    }
+    fclose(m);
+    return buf;
+}
+
+/* ----------------------------------------------------- syscall stops */
+
+static const struct arch *arch_of(uint32_t audit) {
+    for (size_t i = 0; i < LEN(arches); i++)
+        if (arches[i].audit == audit) return &arches[i];
+    return NULL; /* e.g. a 32-bit process on x86_64: not followed syscall by syscall */
+}
+
+static const struct sysent *lookup(const struct arch *a, uint64_t nr) {
+    if (!a) return NULL;
+    for (size_t i = 0; i < a->table_len; i++)
+        if (a->table[i].nr == nr) return &a->table[i];
+    return NULL;
+}
+
+static void on_entry(struct tracer *t, struct proc *p, const struct arch *a, uint64_t nr, const uint64_t args[6]) {
+    struct entry *e = &p->e;
+    clear_entry(e);
+    e->active = 1;
+    e->arch = a;
+    e->se = lookup(a, nr);
+    if (!e->se) return;
+    memcpy(e->args, args, sizeof(e->args));
+    const struct shape *sh = &shapes[e->se->kind];
+    e->path_state = 0;
+    e->dir_state = 0;
+    if (sh->path >= 0)
+        e->path_state = read_string(t, p->pid, args[sh->path], e->path, sizeof(e->path), &e->path_len);
+    if (sh->dirfd >= 0) {
+        format_dirfd(p->pid, (int)args[sh->dirfd], e->dir, sizeof(e->dir));
+        e->dir_state = 1;
+    }
+    switch (e->se->kind) {
+    case K_EXECVE: e->extra = format_argv(t, p->pid, args[1]); break;
+    case K_EXECVEAT: e->extra = format_argv(t, p->pid, args[2]); break;
+    case K_OPENAT2: e->extra = format_open_how(t, a, p->pid, args[2], args[3]); break;
+    default: break;
+    }
+}
+
+static void put_path_arg(FILE *f, const struct entry *e, int index) {
+    if (e->path_state == 3) fprintf(f, "%#llx", (unsigned long long)e->args[index]);
+    else put_quoted(f, e->path, e->path_len, e->path_state == 2);
+}
+
+static void put_ptr(FILE *f, uint64_t v) {
+    if (v) fprintf(f, "%#llx", (unsigned long long)v);
+    else fputs("NULL", f);
+}
+
+static void put_result(FILE *f, pid_t pid, const struct entry *e, int64_t rval, int is_error) {
+    if (is_error) {
+        long err = (long)-rval;
+        if (err >= 512 && err < 512 + (long)LEN(restart_names))
+            fprintf(f, "? %s (To be restarted)", restart_names[err - 512]);
+        else if (err > 0 && err < (long)LEN(errno_names) && errno_names[err])
+            fprintf(f, "-1 %s (%s)", errno_names[err], strerror((int)err));
+        else
+            fprintf(f, "-1 E%ld (Unknown error %ld)", err, err);
+        return;
+    }
+    fprintf(f, "%lld", (long long)rval);
+    enum sc_kind k = e->se->kind;
+    if (k == K_OPEN || k == K_OPENAT || k == K_OPENAT2 || k == K_CREAT) {
+        char proc_path[64], target[PATH_MAX];
+        snprintf(proc_path, sizeof(proc_path), "/proc/%d/fd/%lld", (int)pid, (long long)rval);
+        if (read_annotation(proc_path, target, sizeof(target))) put_annotation(f, target);
+    }
+}
+
+static void on_exit_stop(struct tracer *t, struct proc *p, int64_t rval, int is_error) {
+    struct entry *e = &p->e;
+    if (!e->active || !e->se) {
+        clear_entry(e);
+        return;
+    }
+    FILE *f = t->log;
+    const struct arch *a = e->arch;
+    const uint64_t *g = e->args;
+    enum sc_kind k = e->se->kind;
+    fprintf(f, "%-5u %s(", (unsigned)p->pid, kind_names[k]);
+    if (shapes[k].dirfd >= 0) {
+        fputs(e->dir, f);
+        if (shapes[k].path >= 0) fputs(", ", f);
+    }
+    if (shapes[k].path >= 0) put_path_arg(f, e, shapes[k].path);
+    switch (k) {
+    case K_OPEN:
+    case K_OPENAT: {
+        unsigned long flags = (unsigned long)g[k == K_OPEN ? 1 : 2];
+        fputs(", ", f);
+        put_open_flags(f, a, flags);
+        /* O_CREAT or O_TMPFILE carry a mode */
+        if (flags & 0100 || (flags & 020000000)) fprintf(f, ", 0%llo", (unsigned long long)g[k == K_OPEN ? 2 : 3]);
+        break;
+    }
+    case K_OPENAT2: fprintf(f, ", %s, %llu", e->extra ? e->extra : "?", (unsigned long long)g[3]); break;
+    case K_CREAT: fprintf(f, ", 0%llo", (unsigned long long)g[1]); break;
+    case K_EXECVE:
+        fprintf(f, ", %s, ", e->extra ? e->extra : "?");
+        put_ptr(f, g[2]);
+        break;
+    case K_EXECVEAT:
+        fprintf(f, ", %s, ", e->extra ? e->extra : "?");
+        put_ptr(f, g[3]);
+        fputs(", ", f);
+        put_at_flags(f, (unsigned long)g[4]);
+        break;
+    case K_STAT:
+    case K_LSTAT:
+        fputs(", ", f);
+        put_ptr(f, g[1]);
+        break;
+    case K_NEWFSTATAT:
+        fputs(", ", f);
+        put_ptr(f, g[2]);
+        fputs(", ", f);
+        put_at_flags(f, (unsigned long)g[3]);
+        break;
+    case K_STATX:
+        fputs(", ", f);
+        put_at_flags(f, (unsigned long)g[2]);
+        fprintf(f, ", %#llx, ", (unsigned long long)(uint32_t)g[3]);
+        put_ptr(f, g[4]);
+        break;
+    case K_ACCESS:
+        fputs(", ", f);
+        put_access_mode(f, (unsigned long)g[1]);
+        break;
+    case K_FACCESSAT:
+    case K_FACCESSAT2:
+        fputs(", ", f);
+        put_access_mode(f, (unsigned long)g[2]);
+        if (k == K_FACCESSAT2) {
+            fputs(", ", f);
+            put_at_flags(f, (unsigned long)g[3]);
+        }
+        break;
+    case K_READLINK:
+    case K_READLINKAT: {
+        int bi = k == K_READLINK ? 1 : 2;
+        fputs(", ", f);
+        if (!is_error && rval >= 0) {
+            char target[PATH_MAX];
+            size_t n = (size_t)rval < sizeof(target) ? (size_t)rval : sizeof(target);
+            if (read_mem(t, p->pid, g[bi], target, n) == 0) put_quoted(f, target, n, 0);
+            else put_ptr(f, g[bi]);
+        } else {
+            put_ptr(f, g[bi]);
+        }
+        fprintf(f, ", %llu", (unsigned long long)g[bi + 1]);
+        break;
+    }
+    case K_CLONE: fprintf(f, "child_stack=%#llx, flags=%#llx", (unsigned long long)g[1], (unsigned long long)g[0]); break; /* NULL stack printed as 0 */
+    case K_CLONE3:
+        put_ptr(f, g[0]);
+        fprintf(f, ", %llu", (unsigned long long)g[1]);
+        break;
+    case K_CHDIR:
+    case K_FCHDIR:
+    case K_FORK:
+    case K_VFORK: break;
+    }
+    fputs(") = ", f);
+    put_result(f, p->pid, e, rval, is_error);
+    putc('\n', f);
+    clear_entry(e);
+}
+
+/* Register fallback for kernels without PTRACE_GET_SYSCALL_INFO: entry and
+ * exit told apart by toggling; the native architecture only. */
+static int regs_stop(pid_t pid, uint64_t *nr, uint64_t args[6], int64_t *ret) {
+#if defined(__x86_64__)
+    struct user_regs_struct r;
+    struct iovec io = {&r, sizeof(r)};
+    if (ptrace(PTRACE_GETREGSET, pid, (void *)NT_PRSTATUS, &io) < 0) return -1;
+    *nr = r.orig_rax;
+    uint64_t a[6] = {r.rdi, r.rsi, r.rdx, r.r10, r.r8, r.r9};
+    memcpy(args, a, sizeof(a));
+    *ret = (int64_t)r.rax;
+#elif defined(__aarch64__)
+    struct user_regs_struct r;
+    struct iovec io = {&r, sizeof(r)};
+    if (ptrace(PTRACE_GETREGSET, pid, (void *)NT_PRSTATUS, &io) < 0) return -1;
+    *nr = r.regs[8];
+    memcpy(args, r.regs, 6 * sizeof(uint64_t));
+    *ret = (int64_t)r.regs[0];
+#endif
+    return 0;
+}
+
+static void on_syscall_stop(struct tracer *t, struct proc *p) {
+    if (t->have_syscall_info) {
+        struct sw_syscall_info info;
+        memset(&info, 0, sizeof(info));
+        long n = ptrace(SW_PTRACE_GET_SYSCALL_INFO, p->pid, (void *)sizeof(info), &info);
+        if (n > 0) {
+            if (info.op == SW_INFO_ENTRY)
+                on_entry(t, p, arch_of(info.arch), info.entry.nr, info.entry.args);
+            else if (info.op == SW_INFO_EXIT)
+                on_exit_stop(t, p, info.exit.rval, info.exit.is_error);
+            return;
+        }
+        if (errno == ESRCH) return;
+        t->have_syscall_info = 0;
+    }
+    uint64_t nr, args[6];
+    int64_t ret;
+    if (regs_stop(p->pid, &nr, args, &ret) < 0) return;
+    if (!p->in_syscall) {
+        p->in_syscall = 1;
+        on_entry(t, p, arch_of(NATIVE_AUDIT_ARCH), nr, args);
+    } else {
+        p->in_syscall = 0;
+        on_exit_stop(t, p, ret, ret < 0 && ret >= -4095);
+    }
+}
+
+/* --------------------------------------------------------------- loop */
+
+static void restart(pid_t pid, int sig) { ptrace(PTRACE_SYSCALL, pid, NULL, (void *)(long)sig); }
+
+static void kill_all(struct tracer *t) {
+    for (size_t i = 0; i < t->nprocs; i++) kill(t->procs[i]->pid, SIGKILL);
+}
+
+/* Returns 0 when every tracee is gone, STOP_TIMEOUT when stopped by the
+ * timeout, or the number of the signal that interrupted the tracer. */
+static int trace_loop(struct tracer *t) {
+    int stopping = 0;
+    for (;;) {
+        if (!stopping && (got_alarm || got_stop_signal)) {
+            stopping = got_alarm ? STOP_TIMEOUT : got_stop_signal;
+            fflush(t->log);
+            kill_all(t);
+            got_alarm = 0;
+            alarm(DRAIN_SECONDS);
+        } else if (stopping && got_alarm) {
+            return stopping; /* PTRACE_O_EXITKILL kills what is left when we exit */
+        }
+        int st;
+        pid_t pid = waitpid(-1, &st, __WALL);
+        if (pid < 0) {
+            if (errno == EINTR) continue;
+            return stopping; /* ECHILD: nothing left to trace */
+        }
+        if (WIFEXITED(st) || WIFSIGNALED(st)) {
+            if (pid == t->root) {
+                t->root_status = st;
+                t->root_done = 1;
+            }
+            remove_proc(t, pid);
+            continue;
+        }
+        if (!WIFSTOPPED(st)) continue;
+        struct proc *p = add_proc(t, pid);
+        if (stopping) {
+            kill(pid, SIGKILL);
+            restart(pid, 0);
+            continue;
+        }
+        if (!p) { /* out of memory: let it run untraced rather than hang it */
+            ptrace(PTRACE_DETACH, pid, NULL, NULL);
+            continue;
+        }
+        int sig = WSTOPSIG(st);
+        int event = (unsigned)st >> 16;
+        if (sig == (SIGTRAP | 0x80)) {
+            p->expect_stop = 0;
+            on_syscall_stop(t, p);
+            restart(pid, 0);
+            continue;
+        }
+        if (event) {
+            unsigned long msg = 0;
+            ptrace(PTRACE_GETEVENTMSG, pid, NULL, &msg);
+            if (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK || event == PTRACE_EVENT_CLONE) {
+                add_proc(t, (pid_t)msg);
+            } else if (event == PTRACE_EVENT_EXEC && (pid_t)msg != pid) {
+                /* a thread other than the leader called execve: it takes the leader's pid */
+                struct proc *old = find_proc(t, (pid_t)msg);
+                if (old) {
+                    clear_entry(&p->e);
+                    p->e = old->e;
+                    p->in_syscall = old->in_syscall;
+                    old->e.extra = NULL;
+                    remove_proc(t, old->pid);
+                }
+            }
+            restart(pid, 0);
+            continue;
+        }
+        if (p->expect_stop && sig == SIGSTOP) {
+            p->expect_stop = 0;
+            restart(pid, 0);
+            continue;
+        }
+        siginfo_t si;
+        if (ptrace(PTRACE_GETSIGINFO, pid, NULL, &si) < 0) restart(pid, 0); /* group-stop */
+        else restart(pid, sig);                                               /* deliver it */
+    }
+}
+
+/* -------------------------------------------------------------- main */
+
+static void usage(void) {
+    fputs("usage: tracer -o LOG [--timeout SECONDS] [--status FILE] -- PROGRAM [ARGS...]\n", stderr);
+}
+
+static void write_status(const char *file, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void write_status(const char *file, const char *fmt, ...) {
+    char line[PATH_MAX + 256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    if (strncmp(line, "error", 5) == 0) fprintf(stderr, "tracer: %s\n", line + 6);
+    if (!file) return;
+    FILE *f = fopen(file, "w");
+    if (!f) {
+        fprintf(stderr, "tracer: status file %s: %s\n", file, strerror(errno));
+        return;
+    }
+    fprintf(f, "%s\n", line);
+    fclose(f);
+}
+
+/* execvp's search, done here so the log shows one execve of the real path. */
+static int find_program(const char *name, char *out, size_t cap) {
+    if (strchr(name, '/')) {
+        snprintf(out, cap, "%s", name);
+        return 0;
+    }
+    const char *path = getenv("PATH");
+    if (!path || !*path) path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    const char *s = path;
+    for (;;) {
+        const char *colon = strchr(s, ':');
+        size_t n = colon ? (size_t)(colon - s) : strlen(s);
+        int w = n ? snprintf(out, cap, "%.*s/%s", (int)n, s, name) : snprintf(out, cap, "%s", name);
+        struct stat sb;
+        if (w > 0 && (size_t)w < cap && stat(out, &sb) == 0 && S_ISREG(sb.st_mode) && access(out, X_OK) == 0)
+            return 0;
+        if (!colon) break;
+        s = colon + 1;
+    }
+    return -1;
+}
+
+static void report(int fd, const char *what, const char *path, int err) {
+    char msg[PATH_MAX + 128];
+    int n = snprintf(msg, sizeof(msg), "%s%s%s: %s", what, path ? " " : "", path ? path : "", strerror(err));
+    if (n > 0) {
+        ssize_t w = write(fd, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
+        (void)w;
+    }
+}
+
+int main(int argc, char **argv) {
+    const char *log_file = NULL, *status_file = NULL;
+    long timeout = 0;
+    int i = 1;
+    for (; i < argc; i++) {
+        if (!strcmp(argv[i], "--")) {
+            i++;
+            break;
+        } else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
+            log_file = argv[++i];
+        } else if (!strcmp(argv[i], "--status") && i + 1 < argc) {
+            status_file = argv[++i];
+        } else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) {
+            char *end;
+            timeout = strtol(argv[++i], &end, 10);
+            if (*end || timeout < 0 || timeout > 86400 * 365) {
+                usage();
+                write_status(status_file, "error usage: bad --timeout %s", argv[i]);
+                return EXIT_TRACER_ERROR;
+            }
+        } else if (argv[i][0] == '-') {
+            usage();
+            write_status(status_file, "error usage: unknown option %s", argv[i]);
+            return EXIT_TRACER_ERROR;
+        } else {
+            break;
+        }
+    }
+    if (!log_file || i >= argc) {
+        usage();
+        write_status(status_file, "error usage: %s", !log_file ? "-o LOG is required" : "no PROGRAM");
+        return EXIT_TRACER_ERROR;
+    }
+    char **prog_argv = argv + i;
+
+    char program[PATH_MAX];
+    if (find_program(prog_argv[0], program, sizeof(program)) < 0) {
+        write_status(status_file, "error exec %s: not found in PATH", prog_argv[0]);
+        return EXIT_NOT_FOUND;
+    }
+
+    struct tracer t;
+    memset(&t, 0, sizeof(t));
+    t.have_syscall_info = 1;
+    t.have_vm_readv = 1;
+    t.page_size = sysconf(_SC_PAGESIZE);
+    if (t.page_size <= 0) t.page_size = 4096;
+    t.log = fopen(log_file, "we");
+    if (!t.log) {
+        write_status(status_file, "error log %s: %s", log_file, strerror(errno));
+        return EXIT_TRACER_ERROR;
+    }
+    setvbuf(t.log, NULL, _IOFBF, 1 << 16);
+
+    int pfd[2];
+    if (pipe2(pfd, O_CLOEXEC) < 0) {
+        write_status(status_file, "error pipe: %s", strerror(errno));
+        return EXIT_TRACER_ERROR;
+    }
+    pid_t child = fork();
+    if (child < 0) {
+        write_status(status_file, "error fork: %s", strerror(errno));
+        return EXIT_TRACER_ERROR;
+    }
+    if (child == 0) {
+        close(pfd[0]);
+        if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0) {
+            report(pfd[1], "ptrace", NULL, errno);
+            _exit(EXIT_TRACER_ERROR);
+        }
+        raise(SIGSTOP);
+        execv(program, prog_argv);
+        int err = errno;
+        report(pfd[1], "exec", program, err);
+        _exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE);
+    }
+    close(pfd[1]);
+    t.root = child;
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_alarm; /* no SA_RESTART: waitpid returns EINTR */
+    sigaction(SIGALRM, &sa, NULL);
+    sa.sa_handler = on_stop_signal;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+
+    /* The child's own SIGSTOP: set the options, then let it exec. */
+    int st;
+    while (waitpid(child, &st, __WALL) < 0 && errno == EINTR) {
+    }
+    char msg[PATH_MAX + 128];
+    if (!WIFSTOPPED(st)) {
+        ssize_t n = read(pfd[0], msg, sizeof(msg) - 1);
+        msg[n > 0 ? n : 0] = 0;
+        write_status(status_file, "error %s", n > 0 ? msg : "tracee vanished before exec");
+        return EXIT_TRACER_ERROR;
+    }
+    long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
+                PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
+    if (ptrace(PTRACE_SETOPTIONS, child, NULL, (void *)opts) < 0) {
+        int err = errno;
+        kill(child, SIGKILL);
+        write_status(status_file, "error ptrace: %s", strerror(err));
+        return EXIT_TRACER_ERROR;
+    }
+    struct proc *root = add_proc(&t, child);
+    if (!root) {
+        kill(child, SIGKILL);
+        write_status(status_file, "error out of memory");
+        return EXIT_TRACER_ERROR;
+    }
+    root->expect_stop = 0;
+    if (timeout > 0) alarm((unsigned)timeout);
+    restart(child, 0);
+
+    int stopped = trace_loop(&t);
+    alarm(0);
+    int log_error = fflush(t.log) != 0 || ferror(t.log);
+    int log_errno = errno;
+    fclose(t.log);
+
+    fcntl(pfd[0], F_SETFL, O_NONBLOCK);
+    ssize_t n = read(pfd[0], msg, sizeof(msg) - 1);
+    msg[n > 0 ? n : 0] = 0;
+
+    if (stopped == STOP_TIMEOUT) {
+        write_status(status_file, "timeout");
+        return EXIT_TIMEOUT;
+    }
+    if (stopped > 0) {
+        write_status(status_file, "error interrupted by signal %d", stopped);
+        return 128 + stopped;
+    }
+    if (n > 0) {
+        write_status(status_file, "error %s", msg);
+        return t.root_done && WIFEXITED(t.root_status) ? WEXITSTATUS(t.root_status) : EXIT_TRACER_ERROR;
+    }
+    if (log_error) {
+        write_status(status_file, "error log %s: %s", log_file, strerror(log_errno));
+        return EXIT_TRACER_ERROR;
+    }
+    if (!t.root_done) {
+        write_status(status_file, "error lost the program's exit status");
+        return EXIT_TRACER_ERROR;
+    }
+    if (WIFSIGNALED(t.root_status)) {
+        write_status(status_file, "ok signal=%d", WTERMSIG(t.root_status));
+        return 128 + WTERMSIG(t.root_status);
+    }
+    write_status(status_file, "ok exit=%d", WEXITSTATUS(t.root_status));
+    return WEXITSTATUS(t.root_status);
+}

@@ -1,0 +1,143 @@
+#!/bin/sh
+# Tests of the tracer: runs test/testprog under it and checks the log.
+#   run-tests.sh TRACER TESTPROG WORKDIR
+# Plain POSIX sh, grep-free (awk only), so the same script runs on the host
+# (make test) and inside a minimal Debian container (TracerContainerIT).
+set -u
+
+TRACER=$1
+TESTPROG=$2
+WORK=$3
+
+failures=0
+checks=0
+pass() { checks=$((checks + 1)); }
+fail() {
+    checks=$((checks + 1))
+    failures=$((failures + 1))
+    echo "FAIL: $*" >&2
+}
+
+rm -rf "$WORK"
+mkdir -p "$WORK/dir"
+DIR=$(cd "$WORK/dir" && pwd -P)
+WORK=$(cd "$WORK" && pwd -P)
+for f in dirfd-file.txt thread-file.txt rel-file.txt rel-raw.txt child-fork.txt child-vfork.txt child-spawn.txt; do
+    echo "$f" >"$DIR/$f"
+done
+echo weird >"$DIR/we\"ird
+name.txt"
+ln -s dirfd-file.txt "$DIR/link"
+TESTPROG=$(cd "$(dirname "$TESTPROG")" && pwd -P)/$(basename "$TESTPROG")
+
+# expect NAME NEEDLE...: some line of $LOG contains every NEEDLE (fixed strings).
+expect() {
+    name=$1
+    shift
+    N1=${1-} N2=${2-} N3=${3-} N4=${4-} awk '
+        BEGIN { n1 = ENVIRON["N1"]; n2 = ENVIRON["N2"]; n3 = ENVIRON["N3"]; n4 = ENVIRON["N4"] }
+        index($0, n1) && index($0, n2) && index($0, n3) && index($0, n4) { found = 1; exit }
+        END { exit found ? 0 : 1 }' "$LOG"
+    if [ $? -eq 0 ]; then pass; else fail "$name: no line with [$*] in $LOG"; fi
+}
+
+# pid_of NEEDLE: the pid of the first line containing NEEDLE.
+pid_of() {
+    N1=$1 awk 'index($0, ENVIRON["N1"]) { print $1; exit }' "$LOG"
+}
+
+expect_eq() {
+    if [ "$2" = "$3" ]; then pass; else fail "$1: expected [$3], got [$2]"; fi
+}
+
+# --- the workload ----------------------------------------------------------
+LOG=$WORK/main.log
+"$TRACER" -o "$LOG" --status "$WORK/main.status" -- "$TESTPROG" main "$DIR"
+expect_eq "main exit code" "$?" 0
+expect_eq "main status" "$(cat "$WORK/main.status")" "ok exit=0"
+
+expect "execve of the program" "execve(\"$TESTPROG\", [\"$TESTPROG\", \"main\", \"$DIR\"], " ") = 0"
+expect "dlopen by name" "libm.so.6\", O_RDONLY|O_CLOEXEC) = " "libm.so.6>"
+expect "open of the directory" "(AT_FDCWD<" "\"$DIR\", O_RDONLY|O_DIRECTORY) = " "<$DIR>"
+expect "openat relative to a dirfd" "openat(" "<$DIR>, \"dirfd-file.txt\", O_RDONLY) = " "<$DIR/dirfd-file.txt>"
+expect "thread open" "\"$DIR/thread-file.txt\", O_RDONLY) = " "<$DIR/thread-file.txt>"
+main_pid=$(pid_of "\"dirfd-file.txt\"")
+thread_pid=$(pid_of "thread-file.txt")
+if [ -n "$thread_pid" ] && [ "$thread_pid" != "$main_pid" ]; then pass; else fail "thread: pid $thread_pid should differ from $main_pid"; fi
+expect "stat of a missing file" "\"$DIR/missing-file\", " ") = -1 ENOENT (No such file or directory)"
+expect "statx of a missing file" "statx(" "<$DIR>, \"missing-statx\", " ") = -1 ENOENT (No such file or directory)"
+expect "access" "\"$DIR/dirfd-file.txt\", R_OK) = 0"
+expect "readlink" "\"$DIR/link\", \"dirfd-file.txt\", " ") = 14"
+expect "created file" "\"$DIR/created.txt\", O_WRONLY|O_CREAT|O_TRUNC, 0644) = " "<$DIR/created.txt>"
+expect "escaped name" '"we\"ird\nname.txt", O_RDONLY) = ' '/we\"ird\nname.txt>'
+expect "chdir" "chdir(\"$DIR\") = 0"
+expect "relative open via cwd" "openat(AT_FDCWD<$DIR>, \"rel-file.txt\", O_RDONLY) = " "<$DIR/rel-file.txt>"
+expect "relative open failure via cwd" "openat(AT_FDCWD<$DIR>, \"rel-missing.txt\", O_RDONLY) = -1 ENOENT"
+expect "fchdir" "fchdir(" "<$DIR>) = 0"
+if [ "$(uname -m)" = x86_64 ]; then
+    expect "raw open() relative" "open(\"rel-raw.txt\", O_RDONLY) = " "<$DIR/rel-raw.txt>"
+fi
+for how in fork vfork spawn; do
+    expect "exec of the $how child" "execve(\"$TESTPROG\", [\"$TESTPROG\", \"child\", \"$DIR\", \"child-$how.txt\"], " ") = 0"
+    expect "open in the $how child" "\"$DIR/child-$how.txt\", O_RDONLY) = " "<$DIR/child-$how.txt>"
+    child_pid=$(pid_of "child-$how.txt\", O_RDONLY")
+    if [ -n "$child_pid" ] && [ "$child_pid" != "$main_pid" ]; then pass; else fail "$how child: pid $child_pid should differ from $main_pid"; fi
+done
+expect "fork or clone logged with the child pid" "$main_pid" ") = $(pid_of "child-fork.txt\", O_RDONLY")"
+
+# every line is in the strace -o shape: pid padded to 5, a space, a call, " = "
+LOG_LINES=$(awk 'END { print NR }' "$LOG")
+bad=$(awk '!/^[0-9]+ +[a-z0-9_]+\(.*\) = (-1 E[A-Z0-9_]+ \(.*\)|\? .*|[0-9]+(<.*>)?)$/ { print NR ": " $0; exit }' "$LOG")
+if [ -z "$bad" ] && [ "$LOG_LINES" -gt 10 ]; then pass; else fail "line shape: $bad"; fi
+
+# --- exit status passthrough ----------------------------------------------
+LOG=$WORK/exit.log
+"$TRACER" -o "$LOG" --status "$WORK/exit.status" -- "$TESTPROG" exit 42
+expect_eq "exit code passthrough" "$?" 42
+expect_eq "exit status file" "$(cat "$WORK/exit.status")" "ok exit=42"
+
+"$TRACER" -o "$WORK/signal.log" --status "$WORK/signal.status" -- "$TESTPROG" signal
+expect_eq "signal death exit code" "$?" 143
+expect_eq "signal status file" "$(cat "$WORK/signal.status")" "ok signal=15"
+
+# --- PATH lookup -------------------------------------------------------------
+PATH="$(dirname "$TESTPROG"):$PATH" "$TRACER" -o "$WORK/path.log" --status "$WORK/path.status" -- "$(basename "$TESTPROG")" exit 7
+expect_eq "PATH lookup exit code" "$?" 7
+LOG=$WORK/path.log
+expect "PATH lookup execs the full path" "execve(\"$TESTPROG\", " ") = 0"
+
+# --- the tracer's own failures ---------------------------------------------
+"$TRACER" -o "$WORK/x.log" --status "$WORK/notfound.status" -- /nonexistent/program 2>/dev/null
+expect_eq "program not found exit code" "$?" 127
+case $(cat "$WORK/notfound.status") in "error exec"*) pass ;; *) fail "not found status: $(cat "$WORK/notfound.status")" ;; esac
+
+"$TRACER" -o "$WORK/no/such/dir/x.log" --status "$WORK/nolog.status" -- "$TESTPROG" exit 0 2>/dev/null
+expect_eq "unwritable log exit code" "$?" 125
+case $(cat "$WORK/nolog.status") in "error log"*) pass ;; *) fail "unwritable log status: $(cat "$WORK/nolog.status")" ;; esac
+
+"$TRACER" --status "$WORK/usage.status" -- "$TESTPROG" exit 0 2>/dev/null
+expect_eq "usage exit code" "$?" 125
+case $(cat "$WORK/usage.status") in "error usage"*) pass ;; *) fail "usage status: $(cat "$WORK/usage.status")" ;; esac
+
+# --- timeout kills the whole tree --------------------------------------------
+# 3 seconds: enough for the program to start its child even on a loaded machine
+start=$(date +%s)
+"$TRACER" -o "$WORK/hang.log" --timeout 3 --status "$WORK/hang.status" -- "$TESTPROG" hang "$WORK/hang.pid"
+code=$?
+elapsed=$(($(date +%s) - start))
+expect_eq "timeout exit code" "$code" 124
+expect_eq "timeout status file" "$(cat "$WORK/hang.status")" "timeout"
+if [ "$elapsed" -le 10 ]; then pass; else fail "a 3s timeout took ${elapsed}s"; fi
+hang_child=$(cat "$WORK/hang.pid" 2>/dev/null)
+if [ -z "$hang_child" ]; then
+    fail "timeout: the hanging child never wrote its pid"
+else
+    # gone, or a zombie waiting for its new parent to reap it: not running
+    state=$(awk '{ print $3 }' "/proc/$hang_child/stat" 2>/dev/null)
+    if [ -z "$state" ] || [ "$state" = Z ] || [ "$state" = X ]; then pass; else fail "timeout: child $hang_child still running (state $state)"; fi
+fi
+LOG=$WORK/hang.log
+expect "timeout: log kept up to the kill" "execve(\"$TESTPROG\", " ") = 0"
+
+echo "tracer tests: $checks checks, $failures failures"
+[ "$failures" -eq 0 ]

@@ -1,0 +1,171 @@
+/*
+ * The workload the tracer tests trace. Every path it touches is named after
+ * what it exercises, so run-tests.sh can find each one in the log.
+ *
+ *   testprog main DIR         the full workload (DIR holds the fixture files)
+ *   testprog child DIR NAME   opens DIR/NAME (run by fork+exec, vfork+exec, posix_spawn)
+ *   testprog exit N           exits with N
+ *   testprog signal           dies of SIGTERM
+ *   testprog hang PIDFILE     forks a child that writes its pid to PIDFILE; both pause forever
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static const char *self;
+static const char *dir;
+
+static void must(int ok, const char *what) {
+    if (!ok) {
+        perror(what);
+        exit(3);
+    }
+}
+
+static void *thread_main(void *arg) {
+    (void)arg;
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/thread-file.txt", dir);
+    int fd = open(path, O_RDONLY);
+    must(fd >= 0, "thread open");
+    close(fd);
+    return NULL;
+}
+
+static void wait_child(pid_t pid) {
+    int st;
+    must(waitpid(pid, &st, 0) == pid, "waitpid");
+    must(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status");
+}
+
+static int run_main(void) {
+    char path[4096];
+
+    /* 1. dlopen by name: the loader searches its path for libm.so.6 */
+    void *h = dlopen("libm.so.6", RTLD_NOW);
+    must(h != NULL, "dlopen libm.so.6");
+
+    /* 2. a file relative to a directory fd */
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+    must(dfd >= 0, "open dir");
+    int fd = openat(dfd, "dirfd-file.txt", O_RDONLY);
+    must(fd >= 0, "openat dirfd");
+    close(fd);
+
+    /* 3. a thread that opens a file */
+    pthread_t th;
+    must(pthread_create(&th, NULL, thread_main, NULL) == 0, "pthread_create");
+    pthread_join(th, NULL);
+
+    /* 4. a missing file, stat'ed, and one statx'ed */
+    struct stat sb;
+    snprintf(path, sizeof(path), "%s/missing-file", dir);
+    must(stat(path, &sb) < 0, "stat missing");
+    struct statx sx;
+    must(statx(dfd, "missing-statx", 0, STATX_BASIC_STATS, &sx) < 0, "statx missing");
+
+    /* 5. access, readlink, a created file, a name that needs escaping */
+    snprintf(path, sizeof(path), "%s/dirfd-file.txt", dir);
+    must(access(path, R_OK) == 0, "access");
+    char target[256];
+    snprintf(path, sizeof(path), "%s/link", dir);
+    must(readlink(path, target, sizeof(target)) > 0, "readlink");
+    snprintf(path, sizeof(path), "%s/created.txt", dir);
+    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    must(fd >= 0, "create");
+    close(fd);
+    fd = openat(dfd, "we\"ird\nname.txt", O_RDONLY);
+    must(fd >= 0, "open weird name");
+    close(fd);
+
+    /* 6. relative paths resolved against the cwd, after chdir and fchdir */
+    must(chdir(dir) == 0, "chdir");
+    fd = open("rel-file.txt", O_RDONLY);
+    must(fd >= 0, "open relative");
+    close(fd);
+    must(open("rel-missing.txt", O_RDONLY) < 0, "open relative missing");
+    must(chdir("/") == 0, "chdir /");
+    must(fchdir(dfd) == 0, "fchdir");
+#ifdef SYS_open
+    fd = (int)syscall(SYS_open, "rel-raw.txt", O_RDONLY);
+    must(fd >= 0, "raw open relative");
+    close(fd);
+#endif
+
+    /* 7. children: fork+exec, vfork+exec, posix_spawn (clone3 or clone(CLONE_VFORK)) */
+    pid_t pid = fork();
+    must(pid >= 0, "fork");
+    if (pid == 0) {
+        execl(self, self, "child", dir, "child-fork.txt", (char *)NULL);
+        _exit(4);
+    }
+    wait_child(pid);
+    pid = vfork();
+    must(pid >= 0, "vfork");
+    if (pid == 0) {
+        execl(self, self, "child", dir, "child-vfork.txt", (char *)NULL);
+        _exit(4);
+    }
+    wait_child(pid);
+    char *spawn_argv[] = {(char *)self, "child", (char *)dir, "child-spawn.txt", NULL};
+    must(posix_spawn(&pid, self, NULL, NULL, spawn_argv, environ) == 0, "posix_spawn");
+    wait_child(pid);
+    close(dfd);
+    return 0;
+}
+
+static int run_child(const char *name) {
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    int fd = open(path, O_RDONLY);
+    must(fd >= 0, "child open");
+    close(fd);
+    return 0;
+}
+
+static int run_hang(const char *pidfile) {
+    pid_t pid = fork();
+    must(pid >= 0, "fork");
+    if (pid == 0) {
+        FILE *f = fopen(pidfile, "w");
+        must(f != NULL, "pidfile");
+        fprintf(f, "%d\n", (int)getpid());
+        fclose(f);
+        for (;;) pause();
+    }
+    for (;;) pause();
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    self = argv[0];
+    if (argc == 3 && !strcmp(argv[1], "main")) {
+        dir = argv[2];
+        return run_main();
+    }
+    if (argc == 4 && !strcmp(argv[1], "child")) {
+        dir = argv[2];
+        return run_child(argv[3]);
+    }
+    if (argc == 3 && !strcmp(argv[1], "exit")) return atoi(argv[2]);
+    if (argc == 2 && !strcmp(argv[1], "signal")) {
+        signal(SIGTERM, SIG_DFL);
+        raise(SIGTERM);
+        return 5;
+    }
+    if (argc == 3 && !strcmp(argv[1], "hang")) return run_hang(argv[2]);
+    fprintf(stderr, "usage: testprog main DIR | child DIR NAME | exit N | signal | hang PIDFILE\n");
+    return 2;
+}
