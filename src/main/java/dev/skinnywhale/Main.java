@@ -1,9 +1,11 @@
 package dev.skinnywhale;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.skinnywhale.cli.BuildCommand;
 import dev.skinnywhale.cli.CliContext;
 import dev.skinnywhale.cli.ErrorHandler;
 import dev.skinnywhale.cli.ExitCodes;
+import dev.skinnywhale.cli.ProfileCommand;
 import dev.skinnywhale.cli.SkinnywhaleCommand;
 import dev.skinnywhale.cli.TraceCommand;
 import dev.skinnywhale.docker.DockerJavaEngine;
@@ -29,8 +31,12 @@ public final class Main {
 
   /** The configured command line; tests call this with their own context. */
   public static CommandLine commandLine(CliContext context) {
-    CommandLine cli = new CommandLine(new SkinnywhaleCommand(context));
-    cli.addSubcommand(new CommandLine(new TraceCommand(context)));
+    java.nio.file.Path workDir = java.nio.file.Path.of("").toAbsolutePath();
+    CommandLine cli = new CommandLine(new SkinnywhaleCommand(context, workDir));
+    cli.addSubcommand(new CommandLine(new TraceCommand(context, workDir)));
+    cli.addSubcommand(new CommandLine(new BuildCommand(context, workDir)));
+    cli.addSubcommand(new CommandLine(new ProfileCommand(context, workDir)));
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setExecutionExceptionHandler(new ErrorHandler(context.err()));
     cli.setParameterExceptionHandler(ErrorHandler.usage(context.err()));
     cli.setExitCodeExceptionMapper(ExitCodes::of);

@@ -23,6 +23,11 @@ public final class ConsoleReporter implements Reporter {
   }
 
   @Override
+  public void info(String message) {
+    err.println(message);
+  }
+
+  @Override
   public void warn(String message) {
     err.println("WARNING: " + message);
   }

@@ -2,6 +2,7 @@ package dev.skinnywhale.cli;
 
 import dev.skinnywhale.docker.EngineException;
 import dev.skinnywhale.docker.EngineUnavailableException;
+import dev.skinnywhale.profile.ProfileException;
 import dev.skinnywhale.workflow.NotFoundException;
 import dev.skinnywhale.workflow.ProbeFailedException;
 import dev.skinnywhale.workflow.UnusableInputException;
@@ -57,7 +58,7 @@ public final class ExitCodes {
     if (e instanceof NotFoundException) {
       return NOT_FOUND;
     }
-    if (e instanceof UnusableInputException) {
+    if (e instanceof UnusableInputException || e instanceof ProfileException) {
       return UNUSABLE_INPUT;
     }
     if (e instanceof IOException || e instanceof UncheckedIOException) {

@@ -75,7 +75,9 @@ public final class ProfileCommand implements Callable<Integer> {
     String format = "%-" + nameWidth + "s  %-" + originWidth + "s  %s%n";
     context.out().printf(format, "NAME", "WHERE", "COMMENT");
     for (ProfileStore.Stored s : all) {
-      context.out().printf(format, s.name(), s.origin().label(), firstSentence(s.profile().comment()));
+      context
+          .out()
+          .printf(format, s.name(), s.origin().label(), firstSentence(s.profile().comment()));
     }
     return ExitCodes.OK;
   }

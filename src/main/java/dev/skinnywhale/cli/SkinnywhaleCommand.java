@@ -41,13 +41,18 @@ public final class SkinnywhaleCommand implements Callable<Integer> {
 
   @Mixin SlimOptions slim;
 
+  @Mixin ProfileOptions profiles;
+
   @Option(names = "--json", description = "Print the result as JSON on stdout.")
   boolean json;
 
   @Mixin CommonOptions common;
 
-  public SkinnywhaleCommand(CliContext context) {
+  private final java.nio.file.Path workDir;
+
+  public SkinnywhaleCommand(CliContext context, java.nio.file.Path workDir) {
     this.context = context;
+    this.workDir = workDir;
   }
 
   @Override
@@ -56,12 +61,25 @@ public final class SkinnywhaleCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(
           new picocli.CommandLine(this), "Missing required parameter: 'CONTAINER|IMAGE'");
     }
+    return run(context, workDir, slim.toRequest(target, context, profiles), profiles, common, json);
+  }
+
+  /** The plain slim and {@code build}: one request, one result on stdout. */
+  static int run(
+      CliContext context,
+      java.nio.file.Path workDir,
+      SlimRequest request,
+      ProfileOptions profiles,
+      CommonOptions common,
+      boolean json)
+      throws Exception {
     boolean debug = common.debug || context.envFlag("DEBUG");
-    SlimRequest request = slim.toRequest(target, context);
     ConsoleReporter reporter = new ConsoleReporter(context.err(), debug, json);
     SlimResult result;
     try (DockerEngine engine = context.engines().get()) {
-      result = new SlimWorkflow(engine, reporter, context.clock()).run(request);
+      result =
+          new SlimWorkflow(engine, reporter, context.clock(), profiles.store(context, workDir))
+              .run(request);
     }
     if (json) {
       context

@@ -1,5 +1,6 @@
 package dev.skinnywhale.cli;
 
+import dev.skinnywhale.workflow.KeepStrategy;
 import dev.skinnywhale.workflow.SlimRequest;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,7 +60,16 @@ public final class SlimOptions {
       description = "Keep all of /usr/lib (env BRUTEUSRLIB=1 does the same).")
   boolean bruteUsrLib;
 
-  SlimRequest toRequest(String target, CliContext context) {
+  @Option(
+      names = "--keep",
+      paramLabel = "changes|traced",
+      description =
+          "changes: the change set plus what was traced or named by profiles (default for"
+              + " containers); traced: only what was traced or named by profiles, its closure and"
+              + " includes (default for images given --profile or traced).")
+  KeepStrategy keep;
+
+  SlimRequest toRequest(String target, CliContext context, ProfileOptions profiles) {
     return new SlimRequest(
         target,
         Optional.ofNullable(base),
@@ -69,6 +79,9 @@ public final class SlimOptions {
         excludes,
         !noDefaultExcludes,
         bruteLib || context.envFlag("BRUTELIB"),
-        bruteUsrLib || context.envFlag("BRUTEUSRLIB"));
+        bruteUsrLib || context.envFlag("BRUTEUSRLIB"),
+        profiles.profiles,
+        profiles.strict,
+        Optional.ofNullable(keep));
   }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skinnywhale.docker.DockerEngine;
 import dev.skinnywhale.trace.ProbeOptions;
 import dev.skinnywhale.trace.ProbeRun;
-import dev.skinnywhale.workflow.KeepStrategy;
 import dev.skinnywhale.workflow.TraceRequest;
 import dev.skinnywhale.workflow.TraceResult;
 import dev.skinnywhale.workflow.TraceWorkflow;
@@ -65,14 +64,6 @@ public final class TraceCommand implements Callable<Integer> {
   Path runFile;
 
   @Option(
-      names = "--keep",
-      paramLabel = "changes|traced",
-      description =
-          "changes: the change set plus everything traced (default for containers); traced: only"
-              + " what was traced, its closure and includes (default for images).")
-  String keep;
-
-  @Option(
       names = "--network",
       paramLabel = "none|host|NAME",
       description = "Network of the probe containers (default: none).")
@@ -118,12 +109,44 @@ public final class TraceCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as JSON on stdout.")
   boolean json;
 
+  @Option(
+      names = "--save-profile",
+      paramLabel = "NAME|FILE",
+      description =
+          "Save what the probes found as a profile: NAME is written to ./profiles/NAME.json, a"
+              + " value ending in .json or containing '/' is the file itself.")
+  String saveProfile;
+
   @Mixin SlimOptions slim;
+
+  @Mixin ProfileOptions profiles;
 
   @Mixin CommonOptions common;
 
-  public TraceCommand(CliContext context) {
+  private final Path workDir;
+
+  public TraceCommand(CliContext context, Path workDir) {
     this.context = context;
+    this.workDir = workDir;
+  }
+
+  /** A name goes to ./profiles/NAME.json; a path (with '/' or ending in .json) is used as it is. */
+  TraceRequest.SaveProfile saveProfileTarget(String value) {
+    if (value.endsWith(".json") || value.contains("/")) {
+      Path file = workDir.resolve(value);
+      String fileName = file.getFileName().toString();
+      String name =
+          fileName.endsWith(".json") ? fileName.substring(0, fileName.length() - 5) : fileName;
+      return new TraceRequest.SaveProfile(name, file);
+    }
+    try {
+      dev.skinnywhale.profile.Profile.checkName(value);
+    } catch (RuntimeException e) {
+      throw new picocli.CommandLine.ParameterException(
+          new picocli.CommandLine(this), "--save-profile: " + e.getMessage());
+    }
+    return new TraceRequest.SaveProfile(
+        value, workDir.resolve("profiles").resolve(value + ".json"));
   }
 
   @Override
@@ -147,20 +170,14 @@ public final class TraceCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(
           new picocli.CommandLine(this), "--timeout must be a positive number of seconds");
     }
-    Optional<KeepStrategy> strategy = Optional.empty();
-    if (keep != null) {
-      try {
-        strategy = Optional.of(KeepStrategy.valueOf(keep.toUpperCase(Locale.ROOT)));
-      } catch (IllegalArgumentException e) {
-        throw new picocli.CommandLine.ParameterException(
-            new picocli.CommandLine(this), "--keep is changes or traced, not " + keep);
-      }
+    Optional<TraceRequest.SaveProfile> save = Optional.empty();
+    if (saveProfile != null) {
+      save = Optional.of(saveProfileTarget(saveProfile));
     }
     TraceRequest request =
         new TraceRequest(
-            slim.toRequest(target, context),
+            slim.toRequest(target, context, profiles),
             commands,
-            strategy,
             new ProbeOptions(
                 network,
                 env,
@@ -169,12 +186,15 @@ public final class TraceCommand implements Callable<Integer> {
                 Duration.ofSeconds(timeoutSeconds)),
             expectTimeout,
             !noVerify,
-            ldDebug);
+            ldDebug,
+            save);
     ConsoleReporter reporter = new ConsoleReporter(context.err(), debug, json);
     TraceResult result;
     int code = ExitCodes.OK;
     try (DockerEngine engine = context.engines().get()) {
-      result = new TraceWorkflow(engine, reporter, context.clock()).run(request);
+      result =
+          new TraceWorkflow(engine, reporter, context.clock(), profiles.store(context, workDir))
+              .run(request);
     } catch (VerificationFailedException e) {
       result = e.result();
       code = ExitCodes.VERIFY_FAILED;

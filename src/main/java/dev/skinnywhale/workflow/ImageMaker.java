@@ -26,10 +26,12 @@ final class ImageMaker {
 
   private final DockerEngine engine;
   private final Reporter reporter;
+  private final Cleanup cleanup;
 
-  ImageMaker(DockerEngine engine, Reporter reporter) {
+  ImageMaker(DockerEngine engine, Reporter reporter, Cleanup cleanup) {
     this.engine = engine;
     this.reporter = reporter;
+    this.cleanup = cleanup;
   }
 
   Made make(
@@ -58,7 +60,7 @@ final class ImageMaker {
           "assemble",
           "writing " + output.get(),
           () -> {
-            writeArchiveAtomically(output.get(), config, layer, tag, tempDir);
+            writeArchiveAtomically(output.get(), config, layer, tag);
             return null;
           });
       return new Made(assembly, layer.size());
@@ -86,19 +88,18 @@ final class ImageMaker {
   }
 
   /** Writes next to the destination and moves into place, so a failure leaves no half file. */
-  private static void writeArchiveAtomically(
-      Path destination, ObjectNode config, Layer layer, String tag, Path tempDir)
+  private void writeArchiveAtomically(Path destination, ObjectNode config, Layer layer, String tag)
       throws IOException {
     Path dest = destination.toAbsolutePath();
-    Path dir = dest.getParent();
-    Path partial =
-        Files.createTempFile(dir == null ? tempDir : dir, ".skinnywhale-", ".tar.partial");
+    Path partial = TempFiles.partialFileFor(dest);
+    Runnable removePartial =
+        cleanup.add("partial file " + partial, () -> Files.deleteIfExists(partial));
     try {
       writeArchive(partial, config, layer, tag);
       Files.move(
           partial, dest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
-      Files.deleteIfExists(partial);
+      removePartial.run();
     }
   }
 

@@ -17,6 +17,10 @@ import java.util.Optional;
  * @param defaultExcludes whether package caches, logs and docs are dropped from the change set
  * @param bruteLib keep all of /lib
  * @param bruteUsrLib keep all of /usr/lib
+ * @param profiles profile names or paths whose entries are kept too ("auto" picks by markers)
+ * @param strictProfiles a profile entry missing from the image is an error, not a warning
+ * @param keep what to keep; empty means the default (changes for a container, traced for an image
+ *     when profiles are given, else changes)
  */
 public record SlimRequest(
     String target,
@@ -27,7 +31,10 @@ public record SlimRequest(
     List<String> excludes,
     boolean defaultExcludes,
     boolean bruteLib,
-    boolean bruteUsrLib) {
+    boolean bruteUsrLib,
+    List<String> profiles,
+    boolean strictProfiles,
+    Optional<KeepStrategy> keep) {
   public SlimRequest {
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(base, "base");
@@ -35,5 +42,7 @@ public record SlimRequest(
     Objects.requireNonNull(output, "output");
     includes = List.copyOf(includes);
     excludes = List.copyOf(excludes);
+    profiles = List.copyOf(profiles);
+    Objects.requireNonNull(keep, "keep");
   }
 }

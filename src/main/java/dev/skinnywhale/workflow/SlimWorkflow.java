@@ -10,8 +10,9 @@ import dev.skinnywhale.linker.ClosureResolver;
 import dev.skinnywhale.linker.Dependency;
 import dev.skinnywhale.linker.LinkerEnv;
 import dev.skinnywhale.linker.Unresolved;
-import dev.skinnywhale.rootfs.FsPath;
+import dev.skinnywhale.profile.ProfileStore;
 import dev.skinnywhale.rootfs.FsNode;
+import dev.skinnywhale.rootfs.FsPath;
 import dev.skinnywhale.rootfs.RootFs;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,10 +48,13 @@ public final class SlimWorkflow {
   private final Reporter reporter;
   private final Clock clock;
 
-  public SlimWorkflow(DockerEngine engine, Reporter reporter, Clock clock) {
+  private final ProfileStore profiles;
+
+  public SlimWorkflow(DockerEngine engine, Reporter reporter, Clock clock, ProfileStore profiles) {
     this.engine = engine;
     this.reporter = reporter;
     this.clock = clock;
+    this.profiles = profiles;
   }
 
   public SlimResult run(SlimRequest request) throws IOException {
@@ -84,27 +88,46 @@ public final class SlimWorkflow {
               "export",
               "reading the filesystem of " + request.target(),
               () -> reader.filesystem(source, cleanup))) {
-        SortedSet<String> changes =
-            phases.run(
-                "export",
-                "taking the change set",
-                () -> changeSet(request, source, fs, reader, cleanup));
-        SortedSet<String> kept = filterDefaults(changes, request);
-        reporter.debug(
-            changes.size()
-                + " paths in the change set, "
-                + kept.size()
-                + " after the default excludes");
-
+        KeepStrategy keep = keepFor(request, source);
         KeepPlan.Builder plan = KeepPlan.builder();
-        for (String path : kept) {
-          plan.add(path, Reason.CHANGE_SET);
+        int changeSetSize = 0;
+        if (keep == KeepStrategy.CHANGES) {
+          SortedSet<String> changes =
+              phases.run(
+                  "export",
+                  "taking the change set",
+                  () -> changeSet(request, source, fs, reader, cleanup));
+          SortedSet<String> kept = filterDefaults(changes, request);
+          reporter.debug(
+              changes.size()
+                  + " paths in the change set, "
+                  + kept.size()
+                  + " after the default excludes");
+          kept.forEach(path -> plan.add(path, Reason.CHANGE_SET));
+          changeSetSize = kept.size();
+        }
+        if (!request.profiles().isEmpty()) {
+          phases.run(
+              "profile",
+              "applying profiles " + String.join(", ", request.profiles()),
+              () ->
+                  Profiles.apply(
+                      plan,
+                      fs,
+                      source,
+                      Profiles.load(profiles, request.profiles(), fs, reporter),
+                      request.strictProfiles(),
+                      reporter));
         }
         addRequested(plan, fs, request);
+        if (plan.build().entries().isEmpty()) {
+          throw new UnusableInputException(
+              "nothing to keep: the change set is empty and no profile or --include names a file");
+        }
 
         Closure closure = resolveClosure(plan, fs, source, phases, reporter);
         ImageMaker.Made made =
-            new ImageMaker(engine, reporter)
+            new ImageMaker(engine, reporter, cleanup)
                 .make(fs, plan.build(), source, tag, request.output(), tempDir, phases);
         AssemblyPlan assembly = made.plan();
         long slimSize = made.slimSize();
@@ -114,7 +137,7 @@ public final class SlimWorkflow {
             request.output(),
             source.size(),
             slimSize,
-            kept.size(),
+            changeSetSize,
             closure,
             assembly,
             phases.timings());
@@ -135,6 +158,19 @@ public final class SlimWorkflow {
       throw new java.nio.file.FileAlreadyExistsException(
           output.get().toString(), null, "is a directory");
     }
+  }
+
+  /**
+   * The strategy asked for; by default the change set for a container, and for an image given
+   * profiles only what the profiles name (an image without --base is all change set).
+   */
+  static KeepStrategy keepFor(SlimRequest request, Source source) {
+    return request
+        .keep()
+        .orElse(
+            source.kind() == Source.Kind.IMAGE && !request.profiles().isEmpty()
+                ? KeepStrategy.TRACED
+                : KeepStrategy.CHANGES);
   }
 
   /** {@code skinny-<id12>:latest}, or the user's tag with ":latest" added when it has none. */

@@ -10,24 +10,32 @@ import java.util.Optional;
  *
  * @param slim target, tag, output, includes, excludes and switches as for a plain slim
  * @param commands the smoke commands, in order (from --run, then --run-file)
- * @param keep what to keep; empty means the default (changes for a container, traced for an image)
  * @param probe how probe containers run
  * @param expectTimeout a command killed at the time limit counts as success (services)
  * @param verify run the commands again in the slim image and compare
  * @param forceLdDebug use LD_DEBUG instead of the ptrace tracer
+ * @param saveProfile where to save what the probes found as a profile, and its name
  */
 public record TraceRequest(
     SlimRequest slim,
     List<String> commands,
-    Optional<KeepStrategy> keep,
     ProbeOptions probe,
     boolean expectTimeout,
     boolean verify,
-    boolean forceLdDebug) {
+    boolean forceLdDebug,
+    Optional<SaveProfile> saveProfile) {
+  /** A profile to write: its name and its file. */
+  public record SaveProfile(String name, java.nio.file.Path file) {
+    public SaveProfile {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(file, "file");
+    }
+  }
+
   public TraceRequest {
     Objects.requireNonNull(slim, "slim");
     commands = List.copyOf(commands);
-    Objects.requireNonNull(keep, "keep");
+    Objects.requireNonNull(saveProfile, "saveProfile");
     Objects.requireNonNull(probe, "probe");
   }
 }

@@ -4,6 +4,11 @@ import dev.skinnywhale.assemble.KeepPlan;
 import dev.skinnywhale.assemble.Reason;
 import dev.skinnywhale.docker.DockerEngine;
 import dev.skinnywhale.linker.Closure;
+import dev.skinnywhale.linker.ClosureResolver;
+import dev.skinnywhale.linker.LinkerEnv;
+import dev.skinnywhale.profile.Profile;
+import dev.skinnywhale.profile.ProfileJson;
+import dev.skinnywhale.profile.ProfileStore;
 import dev.skinnywhale.rootfs.FsNode;
 import dev.skinnywhale.rootfs.FsPath;
 import dev.skinnywhale.rootfs.Resolution;
@@ -45,10 +50,13 @@ public final class TraceWorkflow {
   private final Reporter reporter;
   private final Clock clock;
 
-  public TraceWorkflow(DockerEngine engine, Reporter reporter, Clock clock) {
+  private final ProfileStore profiles;
+
+  public TraceWorkflow(DockerEngine engine, Reporter reporter, Clock clock, ProfileStore profiles) {
     this.engine = engine;
     this.reporter = reporter;
     this.clock = clock;
+    this.profiles = profiles;
   }
 
   public TraceResult run(TraceRequest request) throws IOException {
@@ -78,8 +86,7 @@ public final class TraceWorkflow {
                 + " is taken against its own image");
       }
       KeepStrategy keep =
-          request
-              .keep()
+          slim.keep()
               .orElse(
                   source.kind() == Source.Kind.CONTAINER
                       ? KeepStrategy.CHANGES
@@ -153,10 +160,32 @@ public final class TraceWorkflow {
         for (ProbeRun run : probes) {
           traced += addTraced(plan, fs, run.accesses());
         }
+        if (!slim.profiles().isEmpty()) {
+          Profiles.apply(
+              plan,
+              fs,
+              source,
+              Profiles.load(profiles, slim.profiles(), fs, reporter),
+              slim.strictProfiles(),
+              reporter);
+        }
         SlimWorkflow.addRequested(plan, fs, slim);
         Closure closure = SlimWorkflow.resolveClosure(plan, fs, source, phases, reporter);
+        if (request.saveProfile().isPresent()) {
+          TraceRequest.SaveProfile save = request.saveProfile().get();
+          KeepPlan.Builder tracedOnly = KeepPlan.builder();
+          for (ProbeRun run : probes) {
+            addTraced(tracedOnly, fs, run.accesses());
+          }
+          Closure tracedClosure =
+              new ClosureResolver(fs, LinkerEnv.fromImageEnv(source.env()))
+                  .closureOf(SlimWorkflow.closureRoots(fs, tracedOnly.build()));
+          Profile profile = Profiles.fromTrace(save.name(), source, probes, fs, tracedClosure);
+          writeProfile(save.file(), profile, cleanup);
+          reporter.step("saved profile " + save.name() + " to " + save.file());
+        }
         ImageMaker.Made made =
-            new ImageMaker(engine, reporter)
+            new ImageMaker(engine, reporter, cleanup)
                 .make(fs, plan.build(), source, tag, slim.output(), tempDir, phases);
 
         List<TraceResult.Verification> verification = new ArrayList<>();
@@ -207,6 +236,26 @@ public final class TraceWorkflow {
     }
   }
 
+  /** Writes next to the destination and moves into place; creates the directory if needed. */
+  private static void writeProfile(Path file, Profile profile, Cleanup cleanup) throws IOException {
+    Path abs = file.toAbsolutePath();
+    java.nio.file.Files.createDirectories(abs.getParent());
+    Path partial = TempFiles.partialFileFor(abs);
+    Runnable removePartial =
+        cleanup.add("partial file " + partial, () -> java.nio.file.Files.deleteIfExists(partial));
+    try {
+      java.nio.file.Files.writeString(
+          partial, new ProfileJson().write(profile), java.nio.charset.StandardCharsets.UTF_8);
+      java.nio.file.Files.move(
+          partial,
+          abs,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      removePartial.run();
+    }
+  }
+
   /** A container is committed to a temporary image; an image is used as it is. */
   private String probeImage(Source source, Cleanup cleanup) {
     if (source.kind() == Source.Kind.IMAGE) {
@@ -254,7 +303,7 @@ public final class TraceWorkflow {
     int added = 0;
     for (Map.Entry<String, Set<Access>> e : accesses.byPath().entrySet()) {
       String path = e.getKey();
-      if (!path.startsWith("/") || ignored(FsPath.normalize(path))) {
+      if (!path.startsWith("/") || isIgnored(FsPath.normalize(path))) {
         continue;
       }
       boolean success = e.getValue().stream().anyMatch(Access::success);
@@ -273,7 +322,7 @@ public final class TraceWorkflow {
         plan.add(hop, Reason.SYMLINK_HOP);
       }
       FsNode node = r.node().orElseThrow();
-      if (!ignored(node.path())) {
+      if (!isIgnored(node.path())) {
         plan.add(node.path(), Reason.TRACED);
         added++;
       }
@@ -281,7 +330,7 @@ public final class TraceWorkflow {
     return added;
   }
 
-  private static boolean ignored(String path) {
+  static boolean isIgnored(String path) {
     return IGNORED_ROOTS.stream().anyMatch(root -> FsPath.isUnder(path, root));
   }
 
@@ -335,7 +384,7 @@ public final class TraceWorkflow {
       boolean failedInSlim = e.getValue().stream().noneMatch(Access::success);
       if (failedInSlim
           && fatFound.contains(path)
-          && !ignored(FsPath.normalize(path))
+          && !isIgnored(FsPath.normalize(path))
           && fs.resolve(path).found()) {
         out.add(path);
       }

@@ -121,7 +121,8 @@ class ProfileCommandTest {
   void show_unknown_failsNamingIt() throws Exception {
     int code = run("show", "nosuch");
     assertEquals(ExitCodes.of(new ProfileException("x", "y")), code);
-    assertTrue(err.toString(StandardCharsets.UTF_8).contains("nosuch: no such profile"), err.toString());
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8).contains("nosuch: no such profile"), err.toString());
   }
 
   @Test
@@ -135,7 +136,10 @@ class ProfileCommandTest {
     assertEquals(0, run("merge", "a", "b", "-o", "ab.json"));
     String merged = Files.readString(work.resolve("ab.json"));
     assertTrue(merged.contains("\"name\": \"ab\""), merged);
-    assertTrue(merged.contains("{ \"path\": \"/etc/hosts\", \"type\": \"file\", \"why\": [\"opened\", \"stat\"] }"), merged);
+    assertTrue(
+        merged.contains(
+            "{ \"path\": \"/etc/hosts\", \"type\": \"file\", \"why\": [\"opened\", \"stat\"] }"),
+        merged);
     assertTrue(merged.contains("\"path\": \"/new\""), merged);
     assertTrue(merged.contains("\"path\": \"/old\""), merged);
     assertEquals("ab.json: 3 entries, 1 markers, 1 commands\n", out());

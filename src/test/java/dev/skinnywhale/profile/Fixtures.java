@@ -14,7 +14,8 @@ final class Fixtures {
         "Traced by skinnywhale (ptrace) in jre running: java -version.",
         Optional.of(new ProfileSource("sha256:abc", Optional.of("jre"), Optional.of("amd64"))),
         TracerKind.PTRACE,
-        List.of(new RecordedCommand("java -version", 0), new RecordedCommand("java -cp /app Main", 3)),
+        List.of(
+            new RecordedCommand("java -version", 0), new RecordedCommand("java -cp /app Main", 3)),
         List.of("/usr/lib/jvm/*/lib/server/libjvm.so"),
         entries);
   }
@@ -24,7 +25,10 @@ final class Fixtures {
         List.of(
             ProfileEntry.of("/usr/lib/jvm/j17/lib/server/libjvm.so", EntryType.FILE, Why.OPENED),
             ProfileEntry.of("/usr/bin/java", EntryType.SYMLINK, Why.EXEC, Why.SYMLINK_HOP),
-            ProfileEntry.neededBy("/usr/lib/x86_64-linux-gnu/libz.so.1", EntryType.SYMLINK, "/usr/lib/jvm/j17/lib/libzip.so"),
+            ProfileEntry.neededBy(
+                "/usr/lib/x86_64-linux-gnu/libz.so.1",
+                EntryType.SYMLINK,
+                "/usr/lib/jvm/j17/lib/libzip.so"),
             ProfileEntry.of("/usr/lib/jvm/j17/lib", EntryType.DIR, Why.LISTED, Why.STAT),
             ProfileEntry.of("/usr/share/zoneinfo/**", EntryType.GLOB, Why.INCLUDE)));
   }

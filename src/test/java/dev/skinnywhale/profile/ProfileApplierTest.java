@@ -67,7 +67,9 @@ class ProfileApplierTest {
   void apply_globBelowSymlinkedDirectory_matchesTheTargetAndKeepsTheLink() {
     Profile p =
         Fixtures.handWritten(
-            "nss", List.of(), List.of(ProfileEntry.of("/lib/*/libnss_*.so*", EntryType.GLOB, Why.OPENED)));
+            "nss",
+            List.of(),
+            List.of(ProfileEntry.of("/lib/*/libnss_*.so*", EntryType.GLOB, Why.OPENED)));
     ProfileApplier.Applied applied = ProfileApplier.apply(image(), p);
     assertEquals(
         List.of(
@@ -100,7 +102,9 @@ class ProfileApplierTest {
     RootFs fs = RootFs.of(List.of(link("/etc/localtime", "/usr/share/zoneinfo/Nowhere")));
     Profile p =
         Fixtures.handWritten(
-            "tz", List.of(), List.of(ProfileEntry.of("/etc/localtime", EntryType.SYMLINK, Why.OPENED)));
+            "tz",
+            List.of(),
+            List.of(ProfileEntry.of("/etc/localtime", EntryType.SYMLINK, Why.OPENED)));
     ProfileApplier.Applied applied = ProfileApplier.apply(fs, p);
     assertEquals(List.of("/etc/localtime"), List.copyOf(applied.paths()));
     assertEquals(List.of(), applied.missing());
@@ -111,7 +115,8 @@ class ProfileApplierTest {
     Profile jvm = Fixtures.handWritten("jvm", List.of("**/libjvm.so"), List.of());
     Profile python = Fixtures.handWritten("python3", List.of("/usr/bin/python3*"), List.of());
     Profile nss =
-        Fixtures.handWritten("glibc-nss", List.of("/lib/*/libc.so.6", "/lib64/libc.so.6"), List.of());
+        Fixtures.handWritten(
+            "glibc-nss", List.of("/lib/*/libc.so.6", "/lib64/libc.so.6"), List.of());
     Profile tz = Fixtures.handWritten("tzdata", List.of("/usr/share/zoneinfo"), List.of());
     assertEquals(
         List.of(jvm, nss, tz), ProfileApplier.auto(image(), List.of(jvm, python, nss, tz)));

@@ -32,8 +32,7 @@ class ProfileBuilderTest {
             .neededBy("/lib/libz.so.1", EntryType.FILE, "/usr/lib/jvm/j/lib/libzip.so")
             .build();
     assertEquals(json.write(one), json.write(two));
-    assertEquals(
-        Optional.of("/usr/lib/jvm/j/lib/libjava.so"), one.entries().get(1).neededBy());
+    assertEquals(Optional.of("/usr/lib/jvm/j/lib/libjava.so"), one.entries().get(1).neededBy());
   }
 
   @Test
@@ -46,8 +45,7 @@ class ProfileBuilderTest {
   @Test
   void add_neededByWithoutFile_throws() {
     assertThrows(
-        IllegalArgumentException.class,
-        () -> start().add("/x", EntryType.FILE, Why.NEEDED_BY));
+        IllegalArgumentException.class, () -> start().add("/x", EntryType.FILE, Why.NEEDED_BY));
   }
 
   @Test

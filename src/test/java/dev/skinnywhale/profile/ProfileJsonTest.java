@@ -120,7 +120,8 @@ class ProfileJsonTest {
 
   @Test
   void read_badJson_givesLineAndColumn() {
-    ProfileException e = fails("{\n  \"schemaVersion\": 1,\n  \"name\": \"x\"\n  \"tracer\": \"ptrace\"\n}");
+    ProfileException e =
+        fails("{\n  \"schemaVersion\": 1,\n  \"name\": \"x\"\n  \"tracer\": \"ptrace\"\n}");
     assertTrue(e.source().startsWith("test.json:4:"), e.getMessage());
   }
 
@@ -163,20 +164,25 @@ class ProfileJsonTest {
 
   @Test
   void read_unknownTopLevelField_failsWithLocation() {
-    ProfileException e = fails(MINIMAL.replace("\"name\": \"x\",", "\"name\": \"x\",\n  \"nmae\": 1,"));
+    ProfileException e =
+        fails(MINIMAL.replace("\"name\": \"x\",", "\"name\": \"x\",\n  \"nmae\": 1,"));
     assertTrue(e.source().startsWith("test.json:4:"), e.getMessage());
     assertTrue(e.reason().contains("unknown field \"nmae\""), e.getMessage());
   }
 
   @Test
   void read_unknownEntryField_namesTheEntry() {
-    ProfileException e = fails(MINIMAL.replace("\"why\": [\"include\"]", "\"why\": [\"include\"], \"size\": 3"));
+    ProfileException e =
+        fails(MINIMAL.replace("\"why\": [\"include\"]", "\"why\": [\"include\"], \"size\": 3"));
     assertTrue(e.reason().contains("unknown field \"size\" in entries[0]"), e.getMessage());
   }
 
   @Test
   void read_extensionField_isAllowedAtTopLevel() {
-    Profile p = parse(MINIMAL.replace("\"name\": \"x\",", "\"name\": \"x\",\n  \"x-team\": { \"owner\": [1, 2] },"));
+    Profile p =
+        parse(
+            MINIMAL.replace(
+                "\"name\": \"x\",", "\"name\": \"x\",\n  \"x-team\": { \"owner\": [1, 2] },"));
     assertEquals("x", p.name());
   }
 
@@ -188,7 +194,8 @@ class ProfileJsonTest {
   @Test
   void read_unknownWhy_namesEntryAndValue() {
     ProfileException e = fails(MINIMAL.replace("[\"include\"]", "[\"include\", \"guessed\"]"));
-    assertTrue(e.reason().startsWith("entries[0] (/etc/hosts): unknown why \"guessed\""), e.getMessage());
+    assertTrue(
+        e.reason().startsWith("entries[0] (/etc/hosts): unknown why \"guessed\""), e.getMessage());
   }
 
   @Test
@@ -242,7 +249,8 @@ class ProfileJsonTest {
 
   @Test
   void read_badMarker_fails() {
-    ProfileException e = fails(MINIMAL.replace("\"tracer\"", "\"markers\": [\"lib/x\"],\n  \"tracer\""));
+    ProfileException e =
+        fails(MINIMAL.replace("\"tracer\"", "\"markers\": [\"lib/x\"],\n  \"tracer\""));
     assertTrue(e.reason().startsWith("markers[0]"), e.getMessage());
   }
 }

@@ -47,8 +47,7 @@ class ProfileMergeTest {
     assertEquals(
         List.of("java -version", "java -cp /app Main", "python3 -V"),
         m.commands().stream().map(RecordedCommand::run).toList());
-    assertEquals(
-        List.of("/usr/bin/python3*", "/usr/lib/jvm/*/lib/server/libjvm.so"), m.markers());
+    assertEquals(List.of("/usr/bin/python3*", "/usr/lib/jvm/*/lib/server/libjvm.so"), m.markers());
     assertEquals(TracerKind.HAND_WRITTEN, m.tracer());
     assertEquals(Optional.empty(), m.source());
   }

@@ -101,8 +101,19 @@ class ProfileStoreTest {
     List<ProfileStore.Stored> all = store().list();
     List<String> names = all.stream().map(ProfileStore.Stored::name).toList();
     assertEquals(names.stream().sorted().toList(), names);
-    assertTrue(names.containsAll(List.of("ca-certificates", "gconv", "glibc-nss", "jvm", "locales", "python3", "tzdata", "zzz")));
-    ProfileStore.Stored jvm = all.stream().filter(s -> s.name().equals("jvm")).findFirst().orElseThrow();
+    assertTrue(
+        names.containsAll(
+            List.of(
+                "ca-certificates",
+                "gconv",
+                "glibc-nss",
+                "jvm",
+                "locales",
+                "python3",
+                "tzdata",
+                "zzz")));
+    ProfileStore.Stored jvm =
+        all.stream().filter(s -> s.name().equals("jvm")).findFirst().orElseThrow();
     assertEquals(ProfileStore.Origin.PROJECT, jvm.origin());
   }
 

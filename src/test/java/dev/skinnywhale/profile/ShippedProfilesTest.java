@@ -50,7 +50,13 @@ class ShippedProfilesTest {
       try (InputStream in = getClass().getClassLoader().getResourceAsStream(resource)) {
         assertNotNull(in, resource);
         String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(text, json.write(json.read(resource, new java.io.ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)))), name);
+        assertEquals(
+            text,
+            json.write(
+                json.read(
+                    resource,
+                    new java.io.ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)))),
+            name);
       }
     }
   }

@@ -141,6 +141,30 @@ final class DockerCli {
     return name;
   }
 
+  /** Every path in an image's filesystem (read with docker export, so no shell is needed in it). */
+  static List<String> files(String image) {
+    String id = ok("create", image, "/none").out().strip();
+    try {
+      List<String> cmd = List.of("bash", "-c", "docker export " + id + " | tar -t");
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      p.getOutputStream().close();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+        throw new AssertionError("listing " + image + " failed: " + out);
+      }
+      return out.lines()
+          .map(l -> "/" + l.replaceFirst("^\\./", "").replaceFirst("/$", ""))
+          .toList();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } finally {
+      run("rm", "-f", id);
+    }
+  }
+
   /** Ids of containers that skinnywhale marked as temporary. */
   static List<String> temporaryContainers() {
     String out = ok("ps", "-aq", "--filter", "label=" + SourceReader.TEMP_LABEL).out().strip();
