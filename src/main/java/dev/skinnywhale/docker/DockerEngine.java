@@ -51,8 +51,11 @@ public interface DockerEngine extends Closeable {
   /** A path of a container as a tar stream (the engine's archive endpoint; small things only). */
   InputStream copyOut(String containerId, String path);
 
-  /** Commits a container to a new untagged image and returns the image id. */
-  String commit(String containerId);
+  /**
+   * Commits a container to a new untagged image with these labels added, and returns the image id.
+   * The container itself is not changed (and not paused).
+   */
+  String commit(String containerId, java.util.Map<String, String> labels);
 
   /** Removes a container and its anonymous volumes, forcing it down if it is running. */
   void removeContainer(String containerId);

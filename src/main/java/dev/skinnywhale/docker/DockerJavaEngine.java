@@ -254,9 +254,9 @@ public final class DockerJavaEngine implements DockerEngine {
   }
 
   @Override
-  public String commit(String containerId) {
+  public String commit(String containerId, java.util.Map<String, String> labels) {
     try {
-      return client.commitCmd(containerId).withPause(false).exec();
+      return client.commitCmd(containerId).withPause(false).withLabels(labels).exec();
     } catch (RuntimeException e) {
       throw wrap("committing container " + containerId, e);
     }

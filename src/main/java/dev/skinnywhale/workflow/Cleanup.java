@@ -16,17 +16,27 @@ public final class Cleanup implements AutoCloseable, Undo {
 
   private final Deque<Entry> actions = new ArrayDeque<>();
   private final Reporter reporter;
+  private boolean closed;
 
   public Cleanup(Reporter reporter) {
     this.reporter = reporter;
   }
 
-  /** Registers an undo action; returns a handle that runs it early (and only once). */
+  /**
+   * Registers an undo action; returns a handle that runs it early (and only once). After the
+   * cleanup has run (a Ctrl-C while the run was still making something), the action runs at once.
+   */
   @Override
-  public synchronized Runnable add(String what, Action action) {
+  public Runnable add(String what, Action action) {
     Entry entry = new Entry(what, action);
-    actions.push(entry);
-    return () -> runOne(entry);
+    synchronized (this) {
+      if (!closed) {
+        actions.push(entry);
+        return () -> runOne(entry);
+      }
+    }
+    execute(entry);
+    return () -> {};
   }
 
   private void runOne(Entry entry) {
@@ -52,6 +62,7 @@ public final class Cleanup implements AutoCloseable, Undo {
   public void close() {
     List<Entry> todo;
     synchronized (this) {
+      closed = true;
       todo = new ArrayList<>(actions);
       actions.clear();
     }

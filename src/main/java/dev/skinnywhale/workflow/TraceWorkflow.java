@@ -261,7 +261,7 @@ public final class TraceWorkflow {
     if (source.kind() == Source.Kind.IMAGE) {
       return source.imageId();
     }
-    String image = engine.commit(source.id());
+    String image = engine.commit(source.id(), Map.of(SourceReader.TEMP_LABEL, "probe-image"));
     cleanup.add("temporary image " + image, () -> engine.removeImage(image));
     return image;
   }

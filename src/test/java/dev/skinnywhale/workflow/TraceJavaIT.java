@@ -116,6 +116,33 @@ class TraceJavaIT {
   }
 
   /**
+   * The fallback where ptrace is refused: LD_DEBUG sees the libraries the C library dlopens (here
+   * bullseye's libnss_files.so.2), though no data files.
+   */
+  @Test
+  void trace_ldDebug_catchesDlopenedNssModule() throws Exception {
+    String container = JavaFixtures.bullseyeJreWithDnsApp();
+    Skinnywhale.Result r =
+        Skinnywhale.run(
+            "trace",
+            "--ld-debug",
+            "--keep",
+            "changes",
+            "--run",
+            "java -cp /app Dns",
+            "--tag",
+            LD_DEBUG,
+            "--json",
+            container);
+    assertEquals(0, r.exitCode(), r.err());
+    assertEquals("ld_debug", JSON.readTree(r.out()).path("probes").get(0).path("tracer").asText());
+    assertTrue(String.join("\n", DockerCli.files(LD_DEBUG)).contains("/libnss_files"));
+    DockerCli.Result run =
+        DockerCli.run("run", "--rm", "--network", "none", LD_DEBUG, "java", "-cp", "/app", "Dns");
+    assertEquals(0, run.exitCode(), run.all());
+  }
+
+  /**
    * Excluding a library the JVM dlopens breaks the image; verification says which file is missing.
    */
   @Test

@@ -147,6 +147,34 @@ class TraceProbeIT {
     assertEquals(List.of(), DockerCli.temporaryContainers());
   }
 
+  /** Ctrl-C in the middle of a probe: the probe container is removed and nothing is left. */
+  @Test
+  void trace_interrupted_removesEverythingItMade() throws Exception {
+    Path launcher = Path.of("target", "skinnywhale").toAbsolutePath();
+    Process p =
+        new ProcessBuilder(
+                launcher.toString(), "trace", "--run", "sleep 300", "--timeout", "200", BASE)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (DockerCli.temporaryContainers().isEmpty() && System.nanoTime() < deadline) {
+        assertTrue(p.isAlive(), "skinnywhale ended before its probe started");
+        Thread.sleep(200);
+      }
+      assertFalse(DockerCli.temporaryContainers().isEmpty(), "no probe container appeared");
+      Thread.sleep(1000);
+      exec(List.of("kill", "-INT", Long.toString(p.pid())));
+      assertTrue(p.waitFor(90, TimeUnit.SECONDS), "skinnywhale did not stop on SIGINT");
+      assertEquals(130, p.exitValue());
+      assertEquals(List.of(), DockerCli.temporaryContainers());
+      assertEquals(List.of(), DockerCli.temporaryImages());
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
   private static void exec(List<String> cmd) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(cmd).inheritIO().start();
     if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
