@@ -65,22 +65,7 @@ public final class SlimWorkflow {
       Path tempDir = TempFiles.createDirectory(cleanup);
       SourceReader reader = new SourceReader(engine, reporter, tempDir);
 
-      phases.run(
-          "inspect",
-          "connecting to the Docker engine",
-          () -> {
-            engine.ping();
-            return null;
-          });
-      Source source =
-          phases.run(
-              "inspect", "looking up " + request.target(), () -> reader.find(request.target()));
-      if (request.base().isPresent() && source.kind() == Source.Kind.CONTAINER) {
-        throw new UnusableInputException(
-            "--base applies to images; the change set of container "
-                + request.target()
-                + " is taken against its own image");
-      }
+      Source source = findSource(engine, reader, request, phases);
       String tag = tagFor(request.tag(), source);
 
       try (RootFs fs =
@@ -145,6 +130,28 @@ public final class SlimWorkflow {
     }
   }
 
+  /** Checks the engine answers, finds the source, and checks --base goes with it. */
+  static Source findSource(
+      DockerEngine engine, SourceReader reader, SlimRequest request, Phases phases) {
+    phases.run(
+        "inspect",
+        "connecting to the Docker engine",
+        () -> {
+          engine.ping();
+          return null;
+        });
+    Source source =
+        phases.run(
+            "inspect", "looking up " + request.target(), () -> reader.find(request.target()));
+    if (request.base().isPresent() && source.kind() == Source.Kind.CONTAINER) {
+      throw new UnusableInputException(
+          "--base applies to images; the change set of container "
+              + request.target()
+              + " is taken against its own image");
+    }
+    return source;
+  }
+
   /** Fails before any work when the archive could not be written where asked. */
   static void checkOutput(Optional<Path> output) throws IOException {
     if (output.isEmpty()) {
@@ -188,7 +195,9 @@ public final class SlimWorkflow {
     }
     if (request.base().isEmpty()) {
       SortedSet<String> all = new TreeSet<>();
-      fs.nodes().forEach(n -> all.add(n.path()));
+      fs.nodes()
+          .filter(n -> !SourceReader.ENGINE_PLACEHOLDERS.contains(n.path()))
+          .forEach(n -> all.add(n.path()));
       return all;
     }
     var base = reader.findImage(request.base().get());

@@ -29,6 +29,19 @@ public final class SourceReader {
   /** Label put on every container and image skinnywhale creates, so a leftover can be found. */
   public static final String TEMP_LABEL = "dev.skinnywhale.temporary";
 
+  /**
+   * What the engine itself puts into every container's filesystem (mount points for the files it
+   * manages at run time): never part of a change set.
+   */
+  public static final java.util.Set<String> ENGINE_PLACEHOLDERS =
+      java.util.Set.of(
+          "/.dockerenv",
+          "/dev/console",
+          "/etc/hostname",
+          "/etc/hosts",
+          "/etc/resolv.conf",
+          "/etc/mtab");
+
   private final DockerEngine engine;
   private final Reporter reporter;
   private final Path tempDir;
@@ -107,9 +120,17 @@ public final class SourceReader {
     reporter.debug("exporting the filesystem of " + reference);
     try (InputStream tar = engine.export(containerId)) {
       RootFs fs = new TarRootFsReader().read(tar, tempDir);
-      if (fs.size() <= 1) {
+      boolean usable =
+          fs.nodes()
+              .anyMatch(
+                  n ->
+                      !(n instanceof FsNode.Directory)
+                          && !(n instanceof FsNode.Special)
+                          && !ENGINE_PLACEHOLDERS.contains(n.path()));
+      if (!usable) {
         fs.close();
-        throw new UnusableInputException(reference + " has no usable filesystem (it is empty)");
+        throw new UnusableInputException(
+            reference + " has no usable filesystem (no file but the engine's placeholders)");
       }
       return fs;
     }
@@ -151,6 +172,9 @@ public final class SourceReader {
         .forEach(
             node -> {
               Optional<FsNode> old = base.get(node.path());
+              if (ENGINE_PLACEHOLDERS.contains(node.path())) {
+                return;
+              }
               if (old.isEmpty() || !sameNode(node, old.get())) {
                 out.add(node.path());
               }

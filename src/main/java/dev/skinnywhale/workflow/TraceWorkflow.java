@@ -70,21 +70,7 @@ public final class TraceWorkflow {
         ShutdownGuard guard = ShutdownGuard.install(cleanup)) {
       Path tempDir = TempFiles.createDirectory(cleanup);
       SourceReader reader = new SourceReader(engine, reporter, tempDir);
-      phases.run(
-          "inspect",
-          "connecting to the Docker engine",
-          () -> {
-            engine.ping();
-            return null;
-          });
-      Source source =
-          phases.run("inspect", "looking up " + slim.target(), () -> reader.find(slim.target()));
-      if (slim.base().isPresent() && source.kind() == Source.Kind.CONTAINER) {
-        throw new UnusableInputException(
-            "--base applies to images; the change set of container "
-                + slim.target()
-                + " is taken against its own image");
-      }
+      Source source = SlimWorkflow.findSource(engine, reader, slim, phases);
       KeepStrategy keep =
           slim.keep()
               .orElse(
@@ -193,6 +179,17 @@ public final class TraceWorkflow {
         if (request.verify() && !loaded) {
           reporter.warn("not verified: the image was written to a file, not loaded");
         }
+        if (request.verify() && loaded) {
+          for (int i = 0; i < commands.size(); i++) {
+            ProbeCommand command = commands.get(i);
+            ProbeRun fat = probes.get(i);
+            verification.add(
+                phases.run(
+                    "verify",
+                    "verifying `" + command.text() + "` in " + tag,
+                    () -> verify(runner, tag, command, fat, request, tracer, fs)));
+          }
+        }
         SlimResult slimResult =
             new SlimResult(
                 source,
@@ -204,28 +201,6 @@ public final class TraceWorkflow {
                 closure,
                 made.plan(),
                 phases.timings());
-        if (request.verify() && loaded) {
-          for (int i = 0; i < commands.size(); i++) {
-            ProbeCommand command = commands.get(i);
-            ProbeRun fat = probes.get(i);
-            verification.add(
-                phases.run(
-                    "verify",
-                    "verifying `" + command.text() + "` in " + tag,
-                    () -> verify(runner, tag, command, fat, request, tracer, fs)));
-          }
-          slimResult =
-              new SlimResult(
-                  source,
-                  tag,
-                  slim.output(),
-                  source.size(),
-                  made.slimSize(),
-                  changeSetSize,
-                  closure,
-                  made.plan(),
-                  phases.timings());
-        }
         TraceResult result = new TraceResult(slimResult, keep, probes, verification, traced);
         if (!result.verified()) {
           throw new VerificationFailedException(

@@ -45,6 +45,30 @@ class CliErrorsIT {
   }
 
   @Test
+  void run_imageWithEmptyFilesystem_exits5() throws Exception {
+    DockerCli.requireDocker();
+    String tag = "skinnywhale-it/empty:test";
+    Process p =
+        new ProcessBuilder(
+                "bash", "-c", "tar -cf - -T /dev/null | docker import - " + tag + " >/dev/null")
+            .inheritIO()
+            .start();
+    assertEquals(0, p.waitFor());
+    java.nio.file.Files.deleteIfExists(java.nio.file.Path.of("/tmp/skinnywhale-empty-never.tar"));
+    try {
+      Skinnywhale.Result r = Skinnywhale.run("-o", "/tmp/skinnywhale-empty-never.tar", tag);
+      assertEquals(5, r.exitCode(), r.err());
+      assertOneLine(r.err());
+      assertTrue(r.err().contains("no usable filesystem"), r.err());
+      assertFalse(
+          java.nio.file.Files.exists(java.nio.file.Path.of("/tmp/skinnywhale-empty-never.tar")));
+      assertEquals(java.util.List.of(), DockerCli.temporaryContainers());
+    } finally {
+      DockerCli.run("rmi", "-f", tag);
+    }
+  }
+
+  @Test
   void help_listsExitCodes() {
     Skinnywhale.Result r = Skinnywhale.run("--help");
     assertEquals(0, r.exitCode());
