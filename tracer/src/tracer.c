@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <sys/user.h>
@@ -80,6 +81,8 @@ enum sc_kind {
     K_OPEN, K_OPENAT, K_OPENAT2, K_CREAT, K_EXECVE, K_EXECVEAT,
     K_STAT, K_LSTAT, K_NEWFSTATAT, K_STATX, K_ACCESS, K_FACCESSAT, K_FACCESSAT2,
     K_READLINK, K_READLINKAT, K_CHDIR, K_FCHDIR,
+    K_MKDIR, K_MKDIRAT, K_MKNOD, K_MKNODAT, K_UNLINK, K_UNLINKAT, K_RMDIR,
+    K_RENAME, K_RENAMEAT, K_RENAMEAT2, K_LINK, K_LINKAT, K_SYMLINK, K_SYMLINKAT,
     K_CLONE, K_CLONE3, K_FORK, K_VFORK,
 };
 
@@ -90,22 +93,41 @@ static const char *const kind_names[] = {
     [K_STATX] = "statx", [K_ACCESS] = "access", [K_FACCESSAT] = "faccessat",
     [K_FACCESSAT2] = "faccessat2", [K_READLINK] = "readlink",
     [K_READLINKAT] = "readlinkat", [K_CHDIR] = "chdir", [K_FCHDIR] = "fchdir",
+    [K_MKDIR] = "mkdir", [K_MKDIRAT] = "mkdirat", [K_MKNOD] = "mknod", [K_MKNODAT] = "mknodat",
+    [K_UNLINK] = "unlink", [K_UNLINKAT] = "unlinkat", [K_RMDIR] = "rmdir",
+    [K_RENAME] = "rename", [K_RENAMEAT] = "renameat", [K_RENAMEAT2] = "renameat2",
+    [K_LINK] = "link", [K_LINKAT] = "linkat", [K_SYMLINK] = "symlink", [K_SYMLINKAT] = "symlinkat",
     [K_CLONE] = "clone", [K_CLONE3] = "clone3", [K_FORK] = "fork", [K_VFORK] = "vfork",
 };
 
-/* Where the path and dirfd arguments sit, by kind: -1 = none. */
+/* Where the dirfd and path arguments sit, by kind: -1 = none. Two-path calls
+ * (rename*, link*, symlink*) have a second pair. These arguments are the
+ * leading ones, printed in argument order; the rest is printed per kind.
+ * symlink(at)'s first string is the link's target text, not a path the call
+ * resolves; the tracer prints it as strace does, a reader must not take it for
+ * an access. */
 struct shape {
     int dirfd;
     int path;
+    int dirfd2;
+    int path2;
 };
 
+#define ONE(d, p) {d, p, -1, -1}
+#define TWO(d, p, d2, p2) {d, p, d2, p2}
+
 static const struct shape shapes[] = {
-    [K_OPEN] = {-1, 0}, [K_OPENAT] = {0, 1}, [K_OPENAT2] = {0, 1}, [K_CREAT] = {-1, 0},
-    [K_EXECVE] = {-1, 0}, [K_EXECVEAT] = {0, 1}, [K_STAT] = {-1, 0}, [K_LSTAT] = {-1, 0},
-    [K_NEWFSTATAT] = {0, 1}, [K_STATX] = {0, 1}, [K_ACCESS] = {-1, 0},
-    [K_FACCESSAT] = {0, 1}, [K_FACCESSAT2] = {0, 1}, [K_READLINK] = {-1, 0},
-    [K_READLINKAT] = {0, 1}, [K_CHDIR] = {-1, 0}, [K_FCHDIR] = {0, -1},
-    [K_CLONE] = {-1, -1}, [K_CLONE3] = {-1, -1}, [K_FORK] = {-1, -1}, [K_VFORK] = {-1, -1},
+    [K_OPEN] = ONE(-1, 0), [K_OPENAT] = ONE(0, 1), [K_OPENAT2] = ONE(0, 1), [K_CREAT] = ONE(-1, 0),
+    [K_EXECVE] = ONE(-1, 0), [K_EXECVEAT] = ONE(0, 1), [K_STAT] = ONE(-1, 0), [K_LSTAT] = ONE(-1, 0),
+    [K_NEWFSTATAT] = ONE(0, 1), [K_STATX] = ONE(0, 1), [K_ACCESS] = ONE(-1, 0),
+    [K_FACCESSAT] = ONE(0, 1), [K_FACCESSAT2] = ONE(0, 1), [K_READLINK] = ONE(-1, 0),
+    [K_READLINKAT] = ONE(0, 1), [K_CHDIR] = ONE(-1, 0), [K_FCHDIR] = ONE(0, -1),
+    [K_MKDIR] = ONE(-1, 0), [K_MKDIRAT] = ONE(0, 1), [K_MKNOD] = ONE(-1, 0), [K_MKNODAT] = ONE(0, 1),
+    [K_UNLINK] = ONE(-1, 0), [K_UNLINKAT] = ONE(0, 1), [K_RMDIR] = ONE(-1, 0),
+    [K_RENAME] = TWO(-1, 0, -1, 1), [K_RENAMEAT] = TWO(0, 1, 2, 3), [K_RENAMEAT2] = TWO(0, 1, 2, 3),
+    [K_LINK] = TWO(-1, 0, -1, 1), [K_LINKAT] = TWO(0, 1, 2, 3),
+    [K_SYMLINK] = TWO(-1, 0, -1, 1), [K_SYMLINKAT] = TWO(-1, 0, 1, 2),
+    [K_CLONE] = ONE(-1, -1), [K_CLONE3] = ONE(-1, -1), [K_FORK] = ONE(-1, -1), [K_VFORK] = ONE(-1, -1),
 };
 
 struct sysent {
@@ -126,20 +148,26 @@ struct arch {
     size_t oflags_len;
 };
 
+/* asm/unistd_64.h */
 static const struct sysent x86_64_syscalls[] = {
     {2, K_OPEN}, {4, K_STAT}, {6, K_LSTAT}, {21, K_ACCESS}, {56, K_CLONE},
     {57, K_FORK}, {58, K_VFORK}, {59, K_EXECVE}, {80, K_CHDIR}, {81, K_FCHDIR},
-    {85, K_CREAT}, {89, K_READLINK}, {257, K_OPENAT}, {262, K_NEWFSTATAT},
-    {267, K_READLINKAT}, {269, K_FACCESSAT}, {322, K_EXECVEAT}, {332, K_STATX},
-    {435, K_CLONE3}, {437, K_OPENAT2}, {439, K_FACCESSAT2},
+    {82, K_RENAME}, {83, K_MKDIR}, {84, K_RMDIR}, {85, K_CREAT}, {86, K_LINK},
+    {87, K_UNLINK}, {88, K_SYMLINK}, {89, K_READLINK}, {133, K_MKNOD},
+    {257, K_OPENAT}, {258, K_MKDIRAT}, {259, K_MKNODAT}, {262, K_NEWFSTATAT},
+    {263, K_UNLINKAT}, {264, K_RENAMEAT}, {265, K_LINKAT}, {266, K_SYMLINKAT},
+    {267, K_READLINKAT}, {269, K_FACCESSAT}, {316, K_RENAMEAT2}, {322, K_EXECVEAT},
+    {332, K_STATX}, {435, K_CLONE3}, {437, K_OPENAT2}, {439, K_FACCESSAT2},
 };
 
-/* asm-generic numbers: no open, stat, lstat, access, readlink, creat, fork, vfork. */
+/* asm-generic/unistd.h numbers: no open, stat, lstat, access, readlink, creat,
+ * fork, vfork, mkdir, mknod, unlink, rmdir, rename, link, symlink. */
 static const struct sysent aarch64_syscalls[] = {
-    {48, K_FACCESSAT}, {49, K_CHDIR}, {50, K_FCHDIR}, {56, K_OPENAT},
-    {78, K_READLINKAT}, {79, K_NEWFSTATAT}, {220, K_CLONE}, {221, K_EXECVE},
-    {281, K_EXECVEAT}, {291, K_STATX}, {435, K_CLONE3}, {437, K_OPENAT2},
-    {439, K_FACCESSAT2},
+    {33, K_MKNODAT}, {34, K_MKDIRAT}, {35, K_UNLINKAT}, {36, K_SYMLINKAT},
+    {37, K_LINKAT}, {38, K_RENAMEAT}, {48, K_FACCESSAT}, {49, K_CHDIR},
+    {50, K_FCHDIR}, {56, K_OPENAT}, {78, K_READLINKAT}, {79, K_NEWFSTATAT},
+    {220, K_CLONE}, {221, K_EXECVE}, {276, K_RENAMEAT2}, {281, K_EXECVEAT},
+    {291, K_STATX}, {435, K_CLONE3}, {437, K_OPENAT2}, {439, K_FACCESSAT2},
 };
 
 /* Multi-bit masks first (O_SYNC contains O_DSYNC, O_TMPFILE contains O_DIRECTORY). */
@@ -182,6 +210,22 @@ static const struct flagname at_flags[] = {
 
 static const struct flagname access_modes[] = {{4, "R_OK"}, {2, "W_OK"}, {1, "X_OK"}};
 
+/* strace's at_flags, as it prints unlinkat's and linkat's flags (0x200 is AT_REMOVEDIR here). */
+static const struct flagname unlink_link_flags[] = {
+    {0x100, "AT_SYMLINK_NOFOLLOW"}, {0x200, "AT_REMOVEDIR"}, {0x400, "AT_SYMLINK_FOLLOW"},
+    {0x800, "AT_NO_AUTOMOUNT"}, {0x1000, "AT_EMPTY_PATH"}, {0x8000, "AT_RECURSIVE"},
+};
+
+static const struct flagname rename_flags[] = {
+    {1, "RENAME_NOREPLACE"}, {2, "RENAME_EXCHANGE"}, {4, "RENAME_WHITEOUT"},
+};
+
+/* File types and the set-id bits, as strace prints mknod's mode. */
+static const struct flagname file_types[] = {
+    {S_IFREG, "S_IFREG"}, {S_IFSOCK, "S_IFSOCK"}, {S_IFIFO, "S_IFIFO"}, {S_IFLNK, "S_IFLNK"},
+    {S_IFDIR, "S_IFDIR"}, {S_IFBLK, "S_IFBLK"}, {S_IFCHR, "S_IFCHR"},
+};
+
 #define ERRNAME(e) [e] = #e
 static const char *const errno_names[] = {
     ERRNAME(EPERM), ERRNAME(ENOENT), ERRNAME(ESRCH), ERRNAME(EINTR), ERRNAME(EIO),
@@ -215,11 +259,12 @@ struct entry {
     const struct arch *arch;
     const struct sysent *se; /* NULL: not a syscall we print */
     uint64_t args[6];
-    int path_state; /* 0 no path, 1 read, 2 truncated (no NUL within PATH_MAX), 3 unreadable */
-    size_t path_len;
-    char path[PATH_MAX];
-    int dir_state; /* 0 none, 1 annotated */
-    char dir[PATH_MAX];
+    struct {
+        int state; /* 0 no path, 1 read, 2 truncated (no NUL within PATH_MAX), 3 unreadable */
+        size_t len;
+        char text[PATH_MAX];
+    } path[2]; /* the shape's path and path2 */
+    char dir[2][PATH_MAX]; /* the shape's dirfd and dirfd2, formatted */
     char *extra; /* preformatted argv or open_how, malloc'ed, or NULL */
 };
 
@@ -569,13 +614,14 @@ static void on_entry(struct tracer *t, struct proc *p, const struct arch *a, uin
     if (!e->se) return;
     memcpy(e->args, args, sizeof(e->args));
     const struct shape *sh = &shapes[e->se->kind];
-    e->path_state = 0;
-    e->dir_state = 0;
-    if (sh->path >= 0)
-        e->path_state = read_string(t, p->pid, args[sh->path], e->path, sizeof(e->path), &e->path_len);
-    if (sh->dirfd >= 0) {
-        format_dirfd(p->pid, (int)args[sh->dirfd], e->dir, sizeof(e->dir));
-        e->dir_state = 1;
+    const int paths[2] = {sh->path, sh->path2}, dirfds[2] = {sh->dirfd, sh->dirfd2};
+    for (int i = 0; i < 2; i++) {
+        e->path[i].state = 0;
+        e->dir[i][0] = 0;
+        if (paths[i] >= 0)
+            e->path[i].state = read_string(t, p->pid, args[paths[i]], e->path[i].text, sizeof(e->path[i].text),
+                                           &e->path[i].len);
+        if (dirfds[i] >= 0) format_dirfd(p->pid, (int)args[dirfds[i]], e->dir[i], sizeof(e->dir[i]));
     }
     switch (e->se->kind) {
     case K_EXECVE: e->extra = format_argv(t, p->pid, args[1]); break;
@@ -585,14 +631,61 @@ static void on_entry(struct tracer *t, struct proc *p, const struct arch *a, uin
     }
 }
 
-static void put_path_arg(FILE *f, const struct entry *e, int index) {
-    if (e->path_state == 3) fprintf(f, "%#llx", (unsigned long long)e->args[index]);
-    else put_quoted(f, e->path, e->path_len, e->path_state == 2);
-}
-
 static void put_ptr(FILE *f, uint64_t v) {
     if (v) fprintf(f, "%#llx", (unsigned long long)v);
     else fputs("NULL", f);
+}
+
+/* The i-th path argument (0: the shape's path, 1: path2), at argument index. */
+static void put_path_arg(FILE *f, const struct entry *e, int i, int index) {
+    if (e->path[i].state == 3) put_ptr(f, e->args[index]);
+    else put_quoted(f, e->path[i].text, e->path[i].len, e->path[i].state == 2);
+}
+
+/* The shape's arguments, which lead the argument list, in argument order. */
+static void put_shape_args(FILE *f, const struct entry *e, const struct shape *sh) {
+    for (int index = 0;; index++) {
+        if (index) fputs(", ", f);
+        if (index == sh->dirfd) fputs(e->dir[0], f);
+        else if (index == sh->path) put_path_arg(f, e, 0, index);
+        else if (index == sh->dirfd2) fputs(e->dir[1], f);
+        else if (index == sh->path2) put_path_arg(f, e, 1, index);
+        int last = index >= sh->dirfd && index >= sh->path && index >= sh->dirfd2 && index >= sh->path2;
+        if (last) return;
+    }
+}
+
+/* strace's printflags for an int argument: 0, NAME|NAME|0x.., or 0x.. /+ HINT +/. */
+static void put_int_flags(FILE *f, uint64_t arg, const struct flagname *names, size_t n, const char *hint) {
+    unsigned long v = (uint32_t)arg;
+    int known = 0;
+    for (size_t i = 0; i < n; i++) known |= (v & names[i].mask) == names[i].mask;
+    if (v && !known) fprintf(f, "%#lx /* %s */", v, hint);
+    else if (v) put_flags(f, v, names, n, 0);
+    else putc('0', f);
+}
+
+/* mkdir's umode_t, as strace: "%#03o" of 16 bits. */
+static void put_umode(FILE *f, uint64_t arg) { fprintf(f, "%#03o", (unsigned)(uint16_t)arg); }
+
+/* mknod's mode: S_IFCHR|S_ISUID|0644, or the number when the type is unknown;
+ * then the device for S_IFCHR and S_IFBLK. */
+static void put_mknod_mode_dev(FILE *f, uint64_t mode_arg, uint64_t dev_arg) {
+    unsigned mode = (uint16_t)mode_arg, type = mode & S_IFMT;
+    const char *name = NULL;
+    for (size_t i = 0; i < LEN(file_types); i++)
+        if (file_types[i].mask == type) name = file_types[i].name;
+    if (type && !name) {
+        fprintf(f, "%#03o", mode);
+        return;
+    }
+    fprintf(f, "%s%s%s%s%s%#03o", name ? name : "", name ? "|" : "", mode & S_ISUID ? "S_ISUID|" : "",
+            mode & S_ISGID ? "S_ISGID|" : "", mode & S_ISVTX ? "S_ISVTX|" : "",
+            mode & ~(unsigned)(S_IFMT | S_ISUID | S_ISGID | S_ISVTX));
+    if (type == S_IFCHR || type == S_IFBLK) {
+        dev_t dev = (uint32_t)dev_arg;
+        fprintf(f, ", makedev(%#x, %#x)", major(dev), minor(dev));
+    }
 }
 
 static void put_result(FILE *f, pid_t pid, const struct entry *e, int64_t rval, int is_error) {
@@ -626,11 +719,7 @@ static void on_exit_stop(struct tracer *t, struct proc *p, int64_t rval, int is_
     const uint64_t *g = e->args;
     enum sc_kind k = e->se->kind;
     fprintf(f, "%-5u %s(", (unsigned)p->pid, kind_names[k]);
-    if (shapes[k].dirfd >= 0) {
-        fputs(e->dir, f);
-        if (shapes[k].path >= 0) fputs(", ", f);
-    }
-    if (shapes[k].path >= 0) put_path_arg(f, e, shapes[k].path);
+    put_shape_args(f, e, &shapes[k]);
     switch (k) {
     case K_OPEN:
     case K_OPENAT: {
@@ -703,8 +792,39 @@ static void on_exit_stop(struct tracer *t, struct proc *p, int64_t rval, int is_
         put_ptr(f, g[0]);
         fprintf(f, ", %llu", (unsigned long long)g[1]);
         break;
+    case K_MKDIR:
+    case K_MKDIRAT:
+        fputs(", ", f);
+        put_umode(f, g[k == K_MKDIR ? 1 : 2]);
+        break;
+    case K_MKNOD:
+    case K_MKNODAT: {
+        int mi = k == K_MKNOD ? 1 : 2;
+        fputs(", ", f);
+        put_mknod_mode_dev(f, g[mi], g[mi + 1]);
+        break;
+    }
+    case K_UNLINKAT:
+        fputs(", ", f);
+        put_int_flags(f, g[2], unlink_link_flags, LEN(unlink_link_flags), "AT_???");
+        break;
+    case K_LINKAT:
+        fputs(", ", f);
+        put_int_flags(f, g[4], unlink_link_flags, LEN(unlink_link_flags), "AT_???");
+        break;
+    case K_RENAMEAT2:
+        fputs(", ", f);
+        put_int_flags(f, g[4], rename_flags, LEN(rename_flags), "RENAME_??");
+        break;
     case K_CHDIR:
     case K_FCHDIR:
+    case K_UNLINK:
+    case K_RMDIR:
+    case K_RENAME:
+    case K_RENAMEAT:
+    case K_LINK:
+    case K_SYMLINK:
+    case K_SYMLINKAT:
     case K_FORK:
     case K_VFORK: break;
     }

@@ -85,6 +85,34 @@ for how in fork vfork spawn; do
 done
 expect "fork or clone logged with the child pid" "$main_pid" ") = $(pid_of "child-fork.txt\", O_RDONLY")"
 
+# creations and removals (testprog's fs_changes), with the cwd DIR after fchdir
+CWD="AT_FDCWD<$DIR>"
+expect "mkdirat relative to a dirfd" "mkdirat(" "<$DIR>, \"made-at\", 0750) = 0"
+expect "mkdirat with a missing parent" "mkdirat($CWD, \"$DIR/no-parent/made-at\", 0755) = -1 ENOENT (No such file or directory)"
+expect "mknodat of a fifo" "mknodat(" "<$DIR>, \"fifo-at\", S_IFIFO|0600) = 0"
+expect "renameat2 between dirfds" "renameat2(" "<$DIR>, \"made-at\", " "<$DIR>, \"renamed-at\", RENAME_NOREPLACE) = 0"
+expect "renameat to the cwd" "renameat(" "<$DIR>, \"renamed-at\", $CWD, \"renamed-cwd\") = 0"
+expect "linkat" "linkat(" "<$DIR>, \"dirfd-file.txt\", " "<$DIR>, \"hard-link-at\", 0) = 0"
+expect "symlinkat: the target text first" "symlinkat(\"symlink-target\", " "<$DIR>, \"sym-link-at\") = 0"
+for name in sym-link-at hard-link-at fifo-at; do
+    expect "unlinkat of $name" "unlinkat(" "<$DIR>, \"$name\", 0) = 0"
+done
+expect "unlinkat of a directory" "unlinkat(" "<$DIR>, \"renamed-cwd\", AT_REMOVEDIR) = 0"
+expect "unlinkat of a missing file" "unlinkat(" "<$DIR>, \"missing-unlink\", 0) = -1 ENOENT (No such file or directory)"
+if [ "$(uname -m)" = x86_64 ]; then
+    expect "mkdir" "mkdir(\"$DIR/made-dir\", 0755) = 0"
+    expect "mkdir with a missing parent" "mkdir(\"$DIR/no-parent/made-dir\", 0755) = -1 ENOENT (No such file or directory)"
+    expect "rename" "rename(\"$DIR/made-dir\", \"$DIR/renamed-dir\") = 0"
+    expect "rmdir" "rmdir(\"$DIR/renamed-dir\") = 0"
+    expect "rmdir of a missing directory" "rmdir(\"$DIR/missing-dir\") = -1 ENOENT (No such file or directory)"
+    expect "mknod of a fifo" "mknod(\"$DIR/fifo\", S_IFIFO|0644) = 0"
+    expect "link" "link(\"$DIR/dirfd-file.txt\", \"$DIR/hard-link\") = 0"
+    expect "symlink: the target text first" "symlink(\"symlink-target\", \"$DIR/sym-link\") = 0"
+    for name in fifo hard-link sym-link; do
+        expect "unlink of $name" "unlink(\"$DIR/$name\") = 0"
+    done
+fi
+
 # every line is in the strace -o shape: pid padded to 5, a space, a call, " = "
 LOG_LINES=$(awk 'END { print NR }' "$LOG")
 bad=$(awk '!/^[0-9]+ +[a-z0-9_]+\(.*\) = (-1 E[A-Z0-9_]+ \(.*\)|\? .*|[0-9]+(<.*>)?)$/ { print NR ": " $0; exit }' "$LOG")

@@ -8,6 +8,10 @@ import java.util.Optional;
  * SortedSet<Why>} prints in the same order as sorted strings would.
  */
 public enum Why {
+  /**
+   * A directory the program made a file or directory in (kept as a directory, not its contents).
+   */
+  CREATED_IN,
   /** The path was executed (execve). */
   EXEC,
   /** A person (or {@code --include}) asked for it. */

@@ -17,5 +17,15 @@ public enum AccessKind {
   /** LD_DEBUG: the dynamic linker mapped (success) or tried (failure) this library file. */
   LOADED,
   /** Opened with O_DIRECTORY: the directory was listed, its entries may matter. */
-  LIST_DIR
+  LIST_DIR,
+  /**
+   * The path was made: mkdir(at), mknod(at), or the new path of link(at), symlink(at) and
+   * rename(at/at2). Its parent directory must exist.
+   */
+  CREATE,
+  /**
+   * The path was removed or moved away: unlink(at), rmdir, or the old path of rename(at/at2). Its
+   * parent directory must exist.
+   */
+  REMOVE
 }

@@ -65,14 +65,20 @@ public record AccessSet(
   }
 
   /**
-   * Paths successfully opened for writing (O_WRONLY, O_RDWR, O_CREAT, O_TRUNC, O_TMPFILE, creat):
-   * created or written during the run, so possibly not part of the image.
+   * Paths successfully opened for writing (O_WRONLY, O_RDWR, O_CREAT, O_TRUNC, O_TMPFILE, creat) or
+   * successfully made ({@link AccessKind#CREATE}: mkdir, mknod, the new name of a link, symlink or
+   * rename): created or written during the run, so possibly not part of the image.
    */
   public SortedSet<String> createdPaths() {
     TreeSet<String> out = new TreeSet<>();
     byPath.forEach(
         (path, accesses) -> {
-          if (accesses.stream().anyMatch(a -> a.success() && a.kind() == AccessKind.OPEN_WRITE)) {
+          if (accesses.stream()
+              .anyMatch(
+                  a ->
+                      a.success()
+                          && (a.kind() == AccessKind.OPEN_WRITE
+                              || a.kind() == AccessKind.CREATE))) {
             out.add(path);
           }
         });

@@ -8,10 +8,11 @@ import java.util.Set;
 
 /**
  * Layer 3: calls to path accesses. Knows, per syscall name, where the dirfd, path and flags
- * arguments are. Relative paths are resolved against the {@code -y} annotation of the dirfd, or of
- * AT_FDCWD, or else the pid's working directory as far as the log shows it (AT_FDCWD annotations,
- * chdir, fchdir, inherited through clone/fork/vfork). A relative path whose base is unknown is
- * skipped rather than guessed. Other syscalls are counted as unknown. One instance per log.
+ * arguments are, and for two-path calls (rename*, link*) the second dirfd and path. Relative paths
+ * are resolved against the {@code -y} annotation of the dirfd, or of AT_FDCWD, or else the pid's
+ * working directory as far as the log shows it (AT_FDCWD annotations, chdir, fchdir, inherited
+ * through clone/fork/vfork). A relative path whose base is unknown is skipped rather than guessed.
+ * Other syscalls are counted as unknown. One instance per log.
  */
 final class PathInterpreter {
 
@@ -23,11 +24,26 @@ final class PathInterpreter {
     READLINK,
     CHDIR,
     FCHDIR,
-    SPAWN
+    SPAWN,
+    /** mkdir*, mknod*, symlink*: the path is made. */
+    MAKE,
+    /** unlink*, rmdir: the path is removed. */
+    REMOVE,
+    /** rename*: the first path moves to the second (with RENAME_EXCHANGE, each to the other). */
+    RENAME,
+    /** link*: the first path, which must exist, gets the second as a new name. */
+    LINK
   }
 
-  /** Argument positions; -1: absent. */
-  private record Rule(Op op, int dirfd, int path, int flags) {}
+  /**
+   * Argument positions; -1: absent. {@code dirfd2} and {@code path2}: the second pair of a two-path
+   * call, each path resolved against its own dirfd.
+   */
+  private record Rule(Op op, int dirfd, int path, int flags, int dirfd2, int path2) {
+    Rule(Op op, int dirfd, int path, int flags) {
+      this(op, dirfd, path, flags, -1, -1);
+    }
+  }
 
   private static final Map<String, Rule> RULES =
       Map.ofEntries(
@@ -51,6 +67,21 @@ final class PathInterpreter {
           Map.entry("readlinkat", new Rule(Op.READLINK, 0, 1, -1)),
           Map.entry("chdir", new Rule(Op.CHDIR, -1, 0, -1)),
           Map.entry("fchdir", new Rule(Op.FCHDIR, 0, -1, -1)),
+          Map.entry("mkdir", new Rule(Op.MAKE, -1, 0, -1)),
+          Map.entry("mkdirat", new Rule(Op.MAKE, 0, 1, -1)),
+          Map.entry("mknod", new Rule(Op.MAKE, -1, 0, -1)),
+          Map.entry("mknodat", new Rule(Op.MAKE, 0, 1, -1)),
+          // argument 0 of symlink(at) is the link's target text, not a path the call touches
+          Map.entry("symlink", new Rule(Op.MAKE, -1, 1, -1)),
+          Map.entry("symlinkat", new Rule(Op.MAKE, 1, 2, -1)),
+          Map.entry("unlink", new Rule(Op.REMOVE, -1, 0, -1)),
+          Map.entry("unlinkat", new Rule(Op.REMOVE, 0, 1, -1)),
+          Map.entry("rmdir", new Rule(Op.REMOVE, -1, 0, -1)),
+          Map.entry("rename", new Rule(Op.RENAME, -1, 0, -1, -1, 1)),
+          Map.entry("renameat", new Rule(Op.RENAME, 0, 1, -1, 2, 3)),
+          Map.entry("renameat2", new Rule(Op.RENAME, 0, 1, 4, 2, 3)),
+          Map.entry("link", new Rule(Op.LINK, -1, 0, -1, -1, 1)),
+          Map.entry("linkat", new Rule(Op.LINK, 0, 1, -1, 2, 3)),
           Map.entry("clone", new Rule(Op.SPAWN, -1, -1, -1)),
           Map.entry("clone3", new Rule(Op.SPAWN, -1, -1, -1)),
           Map.entry("fork", new Rule(Op.SPAWN, -1, -1, -1)),
@@ -61,6 +92,9 @@ final class PathInterpreter {
 
   /** O_WRONLY, O_RDWR, O_CREAT, O_TRUNC: the same on every Linux architecture. */
   private static final long WRITE_BITS = 01 | 02 | 0100 | 01000;
+
+  /** RENAME_EXCHANGE of renameat2 (include/uapi/linux/fs.h). */
+  private static final long RENAME_EXCHANGE_BIT = 2;
 
   private final AccessSetBuilder out;
   private final Map<Integer, String> cwd = new HashMap<>();
@@ -129,28 +163,53 @@ final class PathInterpreter {
 
   private void pathCall(TraceLine.Call call, Rule rule) {
     List<String> args = call.args();
-    if (rule.path() >= args.size()) {
-      return;
+    boolean ok = call.result().success();
+    Optional<String> first = resolve(call, rule.op(), rule.dirfd(), rule.path());
+    if (first.isPresent()) {
+      AccessKind kind = kind(rule, args);
+      out.add(first.get(), kind, ok, call.pid());
+      if (ok && (rule.op() == Op.OPEN || rule.op() == Op.CREAT)) {
+        call.result()
+            .annotation()
+            .map(PathInterpreter::stripDeleted)
+            .filter(a -> a.startsWith("/"))
+            .ifPresent(
+                finalPath -> out.add(PathNames.normalize(finalPath), kind, true, call.pid()));
+      }
+      if (ok && rule.op() == Op.CHDIR) {
+        cwd.put(call.pid(), first.get());
+      }
     }
-    Optional<StraceString> requested = StraceString.parse(args.get(rule.path()));
+    if (rule.path2() >= 0) {
+      resolve(call, rule.op(), rule.dirfd2(), rule.path2())
+          .ifPresent(second -> out.add(second, secondKind(rule, args), ok, call.pid()));
+    }
+  }
+
+  /**
+   * The absolute path of the path argument at {@code pathIndex}, relative to the dirfd at {@code
+   * dirfdIndex} (-1: none) or the cwd; empty when there is no usable path.
+   */
+  private Optional<String> resolve(TraceLine.Call call, Op op, int dirfdIndex, int pathIndex) {
+    List<String> args = call.args();
+    if (pathIndex < 0 || pathIndex >= args.size()) {
+      return Optional.empty();
+    }
+    Optional<StraceString> requested = StraceString.parse(args.get(pathIndex));
     if (requested.isEmpty() || requested.get().truncated()) {
-      return; // a pointer strace could not read, or a cut string: no path to record
+      return Optional.empty(); // a pointer strace could not read, or a cut string: no path
     }
     String path = requested.get().value();
     Optional<Fd> dirfd =
-        rule.dirfd() >= 0 && rule.dirfd() < args.size()
-            ? Optional.of(Fd.parse(args.get(rule.dirfd())))
+        dirfdIndex >= 0 && dirfdIndex < args.size()
+            ? Optional.of(Fd.parse(args.get(dirfdIndex)))
             : Optional.empty();
     if (path.isEmpty()) {
-      // "" with AT_EMPTY_PATH: the call is about the descriptor itself (fstat, fexecve)
-      if (rule.op() != Op.EXEC || dirfd.isEmpty()) {
-        return;
+      // "" with AT_EMPTY_PATH: the call is about the descriptor itself (fstat, fexecve, linkat)
+      if (op != Op.EXEC || dirfd.isEmpty()) {
+        return Optional.empty();
       }
-      Optional<String> self = dirfd.get().annotation().filter(a -> a.startsWith("/"));
-      if (self.isEmpty()) {
-        return;
-      }
-      path = self.get();
+      return dirfd.get().annotation().filter(a -> a.startsWith("/")).map(PathNames::normalize);
     }
     Optional<String> base;
     if (dirfd.isPresent() && !dirfd.get().atFdcwd()) {
@@ -160,23 +219,7 @@ final class PathInterpreter {
     } else {
       base = Optional.ofNullable(cwd.get(call.pid()));
     }
-    Optional<String> resolved = PathNames.resolve(base, path);
-    if (resolved.isEmpty()) {
-      return;
-    }
-    boolean ok = call.result().success();
-    AccessKind kind = kind(rule, args);
-    out.add(resolved.get(), kind, ok, call.pid());
-    if (ok && (rule.op() == Op.OPEN || rule.op() == Op.CREAT)) {
-      call.result()
-          .annotation()
-          .map(PathInterpreter::stripDeleted)
-          .filter(a -> a.startsWith("/"))
-          .ifPresent(finalPath -> out.add(PathNames.normalize(finalPath), kind, true, call.pid()));
-    }
-    if (ok && rule.op() == Op.CHDIR) {
-      cwd.put(call.pid(), resolved.get());
-    }
+    return PathNames.resolve(base, path);
   }
 
   private static AccessKind kind(Rule rule, List<String> args) {
@@ -184,11 +227,38 @@ final class PathInterpreter {
       case OPEN -> openKind(rule.flags() < args.size() ? args.get(rule.flags()) : "");
       case CREAT -> AccessKind.OPEN_WRITE;
       case EXEC -> AccessKind.EXEC;
-      case STAT -> AccessKind.STAT;
+      case STAT, LINK -> AccessKind.STAT;
       case READLINK -> AccessKind.READLINK;
       case CHDIR, FCHDIR -> AccessKind.CHDIR;
+      case MAKE -> AccessKind.CREATE;
+      case REMOVE, RENAME -> AccessKind.REMOVE;
       case SPAWN -> throw new IllegalStateException("no path for spawn");
     };
+  }
+
+  /** The kind of the second path of a two-path call. */
+  private static AccessKind secondKind(Rule rule, List<String> args) {
+    if (rule.op() == Op.RENAME
+        && rule.flags() >= 0
+        && rule.flags() < args.size()
+        && renameExchanges(args.get(rule.flags()))) {
+      return AccessKind.REMOVE; // both existed; each one's content moved away to the other
+    }
+    return AccessKind.CREATE;
+  }
+
+  /** renameat2 flags as strace prints them: RENAME_NOREPLACE|RENAME_EXCHANGE, 0, 0x2. */
+  static boolean renameExchanges(String flagsArg) {
+    for (String f : flagsArg.split("\\|")) {
+      String flag = f.strip();
+      if (flag.equals("RENAME_EXCHANGE")
+          || (!flag.isEmpty()
+              && Character.isDigit(flag.charAt(0))
+              && (parseFlagNumber(flag) & RENAME_EXCHANGE_BIT) != 0)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Open flags as strace prints them: O_RDONLY|O_CLOEXEC, 0x241, or openat2's {flags=...}. */

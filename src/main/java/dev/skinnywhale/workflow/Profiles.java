@@ -151,6 +151,15 @@ final class Profiles {
         }
         Resolution r = fs.resolve(path);
         if (!r.found()) {
+          // Made at run time: the directory it was made in is what the program needs.
+          if (e.getValue().stream().anyMatch(a -> a.success() && TraceWorkflow.creates(a.kind()))) {
+            TraceWorkflow.existingAncestor(fs, FsPath.normalize(path))
+                .ifPresent(
+                    dir -> {
+                      dir.hops().forEach(hop -> b.add(hop, EntryType.SYMLINK, Why.SYMLINK_HOP));
+                      b.add(dir.finalPath(), EntryType.DIR, Why.CREATED_IN);
+                    });
+          }
           continue;
         }
         for (String hop : r.hops()) {

@@ -82,7 +82,7 @@ public final class SlimWorkflow {
                   "export",
                   "taking the change set",
                   () -> changeSet(request, source, fs, reader, cleanup));
-          SortedSet<String> kept = filterDefaults(changes, request);
+          SortedSet<String> kept = filterDefaults(changes, request, fs);
           reporter.debug(
               changes.size()
                   + " paths in the change set, "
@@ -206,8 +206,12 @@ public final class SlimWorkflow {
     }
   }
 
-  /** Drops package caches, logs and docs unless the user turned that off or included them. */
-  static SortedSet<String> filterDefaults(SortedSet<String> changes, SlimRequest request) {
+  /**
+   * Drops the files of package caches, logs and docs unless the user turned that off or included
+   * them. Their directories stay (empty): a program may write its log or cache there.
+   */
+  static SortedSet<String> filterDefaults(
+      SortedSet<String> changes, SlimRequest request, RootFs fs) {
     if (!request.defaultExcludes()) {
       return changes;
     }
@@ -218,7 +222,8 @@ public final class SlimWorkflow {
     for (String path : changes) {
       boolean isCruft = cruft.stream().anyMatch(g -> g.matches(path));
       boolean included = includes.stream().anyMatch(g -> g.matches(path));
-      if (!isCruft || included) {
+      boolean directory = fs.get(path).filter(n -> n instanceof FsNode.Directory).isPresent();
+      if (!isCruft || included || directory) {
         out.add(path);
       }
     }
@@ -282,6 +287,23 @@ public final class SlimWorkflow {
     return new ArrayList<>(roots);
   }
 
+  /**
+   * The dynamic loader reads its own configuration at every start: glibc's /etc/ld.so.cache (a
+   * library in a directory that only ld.so.conf names is found through it alone) and musl's
+   * /etc/ld-musl-ARCH.path. They are kept with the closure whenever the image has them.
+   */
+  static void addLoaderConfig(KeepPlan.Builder plan, RootFs fs) {
+    if (fs.get("/etc/ld.so.cache").isPresent()) {
+      plan.add("/etc/ld.so.cache", Reason.STATIC_CLOSURE);
+    }
+    for (FsNode node : fs.children("/etc")) {
+      String name = FsPath.name(node.path());
+      if (name.startsWith("ld-musl-") && name.endsWith(".path")) {
+        plan.add(node.path(), Reason.STATIC_CLOSURE);
+      }
+    }
+  }
+
   static void addClosure(KeepPlan.Builder plan, Closure closure) {
     for (Dependency d : closure.dependencies()) {
       plan.add(d.finalPath(), Reason.STATIC_CLOSURE);
@@ -309,6 +331,9 @@ public final class SlimWorkflow {
             "resolving shared libraries",
             () -> new ClosureResolver(fs, LinkerEnv.fromImageEnv(source.env())).closureOf(roots));
     addClosure(plan, closure);
+    if (!closure.dependencies().isEmpty()) {
+      addLoaderConfig(plan, fs);
+    }
     java.util.Map<String, String> keptByName = new java.util.TreeMap<>();
     for (String root : roots) {
       keptByName.putIfAbsent(FsPath.name(root), root);

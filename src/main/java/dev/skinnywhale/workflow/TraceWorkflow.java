@@ -138,7 +138,7 @@ public final class TraceWorkflow {
                   "export",
                   "taking the change set",
                   () -> SlimWorkflow.changeSet(slim, source, fs, reader, cleanup));
-          SortedSet<String> kept = SlimWorkflow.filterDefaults(changes, slim);
+          SortedSet<String> kept = SlimWorkflow.filterDefaults(changes, slim, fs);
           kept.forEach(p -> plan.add(p, Reason.CHANGE_SET));
           changeSetSize = kept.size();
         }
@@ -179,6 +179,8 @@ public final class TraceWorkflow {
         if (request.verify() && !loaded) {
           reporter.warn("not verified: the image was written to a file, not loaded");
         }
+        Set<String> kept = new java.util.HashSet<>();
+        made.plan().nodes().forEach(n -> kept.add(n.path()));
         if (request.verify() && loaded) {
           for (int i = 0; i < commands.size(); i++) {
             ProbeCommand command = commands.get(i);
@@ -187,7 +189,7 @@ public final class TraceWorkflow {
                 phases.run(
                     "verify",
                     "verifying `" + command.text() + "` in " + tag,
-                    () -> verify(runner, tag, command, fat, request, tracer, fs)));
+                    () -> verify(runner, tag, command, fat, request, tracer, fs, kept)));
           }
         }
         SlimResult slimResult =
@@ -291,7 +293,12 @@ public final class TraceWorkflow {
               .allMatch(a -> a.kind() == AccessKind.READLINK);
       Resolution r = noFollow ? fs.resolveNoFollow(path) : fs.resolve(path);
       if (!r.found()) {
-        continue; // made during the probe, or outside the image's filesystem
+        // Made during the probe (it was not in the image): the program needs the directory it
+        // made it in, so the nearest directory the image has on the way is kept, without contents.
+        if (e.getValue().stream().anyMatch(a -> a.success() && creates(a.kind()))) {
+          added += addExistingAncestor(plan, fs, FsPath.normalize(path));
+        }
+        continue;
       }
       for (String hop : r.hops()) {
         plan.add(hop, Reason.SYMLINK_HOP);
@@ -305,6 +312,36 @@ public final class TraceWorkflow {
     return added;
   }
 
+  /** Whether an access made (or removed) its path, so the directory it is in is needed. */
+  static boolean creates(AccessKind kind) {
+    return kind == AccessKind.OPEN_WRITE || kind == AccessKind.CREATE || kind == AccessKind.REMOVE;
+  }
+
+  /** The nearest ancestor of {@code path} that resolves to a directory in the image, not "/". */
+  static Optional<Resolution> existingAncestor(RootFs fs, String path) {
+    List<String> ancestors = FsPath.ancestors(path);
+    for (int i = ancestors.size() - 1; i >= 1; i--) {
+      Resolution dir = fs.resolve(ancestors.get(i));
+      if (dir.found()) {
+        return dir.node().orElseThrow() instanceof FsNode.Directory && !isIgnored(dir.finalPath())
+            ? Optional.of(dir)
+            : Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Keeps the nearest ancestor of {@code path} that is a directory in the image, alone. */
+  private static int addExistingAncestor(KeepPlan.Builder plan, RootFs fs, String path) {
+    Optional<Resolution> dir = existingAncestor(fs, path);
+    dir.ifPresent(
+        d -> {
+          d.hops().forEach(hop -> plan.add(hop, Reason.SYMLINK_HOP));
+          plan.add(d.finalPath(), Reason.TRACED);
+        });
+    return dir.isPresent() ? 1 : 0;
+  }
+
   static boolean isIgnored(String path) {
     return IGNORED_ROOTS.stream().anyMatch(root -> FsPath.isUnder(path, root));
   }
@@ -316,7 +353,8 @@ public final class TraceWorkflow {
       ProbeRun fat,
       TraceRequest request,
       byte[] tracer,
-      RootFs fs)
+      RootFs fs,
+      Set<String> kept)
       throws IOException {
     ProbeRun slim = runner.run(tag, command, request.probe(), TracerKind.NONE, Optional.empty());
     boolean passed =
@@ -340,7 +378,7 @@ public final class TraceWorkflow {
     List<String> missing = new ArrayList<>();
     if (!request.forceLdDebug()) {
       ProbeRun traced = runner.trace(tag, command, request.probe(), tracer);
-      missing.addAll(missingPaths(fat.accesses(), traced.accesses(), fs));
+      missing.addAll(missingPaths(fat.accesses(), traced.accesses(), fs, kept));
     }
     missing.forEach(m -> reporter.warn("missing in " + tag + ": " + m));
     return new TraceResult.Verification(
@@ -348,20 +386,36 @@ public final class TraceWorkflow {
   }
 
   /**
-   * Paths the slim run failed to find although the source run found them (and they exist in the
-   * source's filesystem): what the slim image is missing.
+   * What the slim image lacks, from the traced slim run: a path it failed on that the source run
+   * used successfully is missing itself when the source image has it; when the source run made it
+   * (a file or directory created at run time), the directory it was made in is what is missing —
+   * the nearest one the source image has and the slim image does not keep.
    */
-  static List<String> missingPaths(AccessSet fat, AccessSet slim, RootFs fs) {
+  static List<String> missingPaths(AccessSet fat, AccessSet slim, RootFs fs, Set<String> kept) {
     SortedSet<String> fatFound = new TreeSet<>(fat.successfulPaths());
     SortedSet<String> out = new TreeSet<>();
     for (Map.Entry<String, Set<Access>> e : slim.byPath().entrySet()) {
       String path = e.getKey();
       boolean failedInSlim = e.getValue().stream().noneMatch(Access::success);
-      if (failedInSlim
-          && fatFound.contains(path)
-          && !isIgnored(FsPath.normalize(path))
-          && fs.resolve(path).found()) {
+      if (!failedInSlim
+          || !fatFound.contains(path)
+          || !path.startsWith("/")
+          || isIgnored(FsPath.normalize(path))) {
+        continue;
+      }
+      if (fs.resolve(path).found()) {
         out.add(path);
+        continue;
+      }
+      List<String> ancestors = FsPath.ancestors(FsPath.normalize(path));
+      for (int i = ancestors.size() - 1; i >= 1; i--) {
+        Resolution dir = fs.resolve(ancestors.get(i));
+        if (dir.found()) {
+          if (!kept.contains(dir.finalPath())) {
+            out.add(dir.finalPath());
+          }
+          break;
+        }
       }
     }
     return List.copyOf(out);

@@ -76,6 +76,17 @@ class TracerContainerIT {
       assertTrue(ok(s, "/tmp/work/dir/child-fork.txt", AccessKind.OPEN_READ));
       assertTrue(ok(s, "/t/testprog", AccessKind.EXEC));
       assertTrue(failedOnly(s, "/tmp/work/dir/missing-file"));
+      // creations and removals (testprog's fs_changes)
+      String dir = "/tmp/work/dir/";
+      assertTrue(ok(s, dir + "made-at", AccessKind.CREATE)); // mkdirat relative to a dirfd
+      assertTrue(ok(s, dir + "made-at", AccessKind.REMOVE)); // renamed away
+      assertTrue(ok(s, dir + "renamed-cwd", AccessKind.CREATE)); // renameat to the cwd
+      assertTrue(ok(s, dir + "renamed-cwd", AccessKind.REMOVE)); // unlinkat AT_REMOVEDIR
+      assertTrue(ok(s, dir + "hard-link-at", AccessKind.CREATE));
+      assertTrue(ok(s, dir + "sym-link-at", AccessKind.CREATE));
+      assertTrue(failedOnly(s, dir + "no-parent/made-at"));
+      assertTrue(failedOnly(s, dir + "missing-unlink"));
+      assertTrue(!s.paths().contains(dir + "symlink-target"), "a symlink's target is no access");
     } finally {
       docker(List.of("rm", "-f", id));
     }
@@ -95,7 +106,7 @@ class TracerContainerIT {
                 "--",
                 "sh",
                 "-c",
-                "cat /etc/hostname; ls /nonexistent"));
+                "cat /etc/hostname; mkdir /var/lib/misc/body; ls /nonexistent"));
     try {
       copyIn(t, id);
       Result run = docker(List.of("start", "-a", id));
@@ -108,6 +119,8 @@ class TracerContainerIT {
       assertTrue(ok(s, "/etc/hostname", AccessKind.OPEN_READ));
       assertTrue(ok(s, "/etc/ld.so.cache", AccessKind.OPEN_READ));
       assertTrue(failedOnly(s, "/nonexistent"), String.valueOf(s.byPath().get("/nonexistent")));
+      // the nginx case: a directory made inside one the image has
+      assertTrue(ok(s, "/var/lib/misc/body", AccessKind.CREATE), s.paths().toString());
     } finally {
       docker(List.of("rm", "-f", id));
     }

@@ -51,6 +51,16 @@ class AccessSetTest {
   }
 
   @Test
+  void createdPaths_includeSuccessfulCreationsOnly() {
+    AccessSet s =
+        of("/made", new Access(AccessKind.CREATE, true, 1))
+            .merge(of("/not-made", new Access(AccessKind.CREATE, false, 1)))
+            .merge(of("/removed", new Access(AccessKind.REMOVE, true, 1)))
+            .merge(of("/w", WRITE));
+    assertEquals(Set.of("/made", "/w"), s.createdPaths());
+  }
+
+  @Test
   void merge_unionsAccessesAndSumsUnknownCounts() {
     AccessSet a =
         new AccessSet(

@@ -12,8 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -121,6 +123,46 @@ class RealLogsTest {
     AccessSet ours = strace("tracer/tracer-sh.log");
     AccessSet theirs = strace("strace/strace-f-y-o.log");
     assertEquals(theirs.successfulPaths(), ours.successfulPaths());
+  }
+
+  @Test
+  void parse_creationsAndRemovals_straceAndTracerAgree() throws IOException {
+    // the same mkdir/mv/ln/rm/rmdir/mknod command traced by both on the host (see the README)
+    AccessSet theirs = strace("strace/strace-fs-host.log");
+    AccessSet ours = strace("tracer/tracer-fs-host.log");
+    for (AccessSet s : List.of(theirs, ours)) {
+      assertTrue(ok(s, "/tmp/a", AccessKind.CREATE)); // mkdir
+      assertTrue(ok(s, "/tmp/a", AccessKind.REMOVE)); // mv's renameat2, old name
+      assertTrue(ok(s, "/tmp/b", AccessKind.CREATE)); // mv's renameat2, new name
+      assertTrue(ok(s, "/tmp/b", AccessKind.REMOVE)); // rmdir
+      assertTrue(ok(s, "/tmp/c", AccessKind.CREATE)); // symlinkat("x", ...)
+      assertTrue(ok(s, "/tmp/c", AccessKind.REMOVE)); // unlinkat
+      assertTrue(ok(s, "/etc/hostname", AccessKind.STAT)); // linkat, old name
+      assertTrue(ok(s, "/tmp/d", AccessKind.CREATE)); // linkat, new name
+      assertTrue(ok(s, "/tmp/p", AccessKind.CREATE)); // mknodat
+      assertTrue(ok(s, "/tmp/p", AccessKind.REMOVE));
+      assertTrue(failed(s, "/nonexistent/x"));
+      assertTrue(!s.paths().contains("/tmp/x") && !s.paths().contains("x"), "symlink target");
+      // and /dev/null, opened for writing by the 2>/dev/null
+      assertEquals(
+          Set.of("/dev/null", "/tmp/a", "/tmp/b", "/tmp/c", "/tmp/d", "/tmp/p"), s.createdPaths());
+    }
+    assertEquals(theirs.successfulPaths(), ours.successfulPaths());
+    assertEquals(kindsByPath(theirs), kindsByPath(ours));
+  }
+
+  /** Path to its accesses without the pids, which differ from run to run. */
+  private static Map<String, Set<Access>> kindsByPath(AccessSet s) {
+    Map<String, Set<Access>> out = new TreeMap<>();
+    s.byPath()
+        .forEach(
+            (path, accesses) ->
+                out.put(
+                    path,
+                    accesses.stream()
+                        .map(a -> new Access(a.kind(), a.success(), 0))
+                        .collect(Collectors.toSet())));
+    return out;
   }
 
   @Test

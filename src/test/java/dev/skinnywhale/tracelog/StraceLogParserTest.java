@@ -101,6 +101,172 @@ class StraceLogParserTest {
     assertEquals(Set.of(new Access(AccessKind.CHDIR, true, 1)), at(s, "/srv"));
   }
 
+  private static Set<Access> ok(AccessKind kind, int pid) {
+    return Set.of(new Access(kind, true, pid));
+  }
+
+  private static Set<Access> failed(AccessKind kind, int pid) {
+    return Set.of(new Access(kind, false, pid));
+  }
+
+  @Test
+  void parse_mkdirAndMknod_createdOrFailedWithEnoent() throws IOException {
+    // as Debian's strace 6.1 prints them (the column padding before " = " included)
+    AccessSet s =
+        parse(
+            """
+            1  mkdir("/var/lib/nginx/body", 0700)  = 0
+            1  mkdir("/nope/x", 0777)        = -1 ENOENT (No such file or directory)
+            1  mkdirat(3</srv/data>, "cache", 01777) = 0
+            1  mkdirat(AT_FDCWD</srv>, "no/parent", 0755) = -1 ENOENT (No such file or directory)
+            1  mknod("/run/fifo", S_IFIFO|0644) = 0
+            1  mknod("/nope/f", 000) = -1 ENOENT (No such file or directory)
+            1  mknodat(3</srv/data>, "null", S_IFCHR|0600, makedev(0x1, 0x3)) = 0
+            1  mknodat(AT_FDCWD</srv>, "no/sock", S_IFSOCK|S_ISUID|0755) = -1 ENOENT (No such file or directory)
+            """);
+    assertEquals(ok(AccessKind.CREATE, 1), at(s, "/var/lib/nginx/body"));
+    assertEquals(failed(AccessKind.CREATE, 1), at(s, "/nope/x"));
+    assertEquals(ok(AccessKind.CREATE, 1), at(s, "/srv/data/cache"));
+    assertEquals(failed(AccessKind.CREATE, 1), at(s, "/srv/no/parent"));
+    assertEquals(ok(AccessKind.CREATE, 1), at(s, "/run/fifo"));
+    assertEquals(failed(AccessKind.CREATE, 1), at(s, "/nope/f"));
+    assertEquals(ok(AccessKind.CREATE, 1), at(s, "/srv/data/null"));
+    assertEquals(failed(AccessKind.CREATE, 1), at(s, "/srv/no/sock"));
+    assertEquals(
+        Set.of("/run/fifo", "/srv/data/cache", "/srv/data/null", "/var/lib/nginx/body"),
+        s.createdPaths());
+    assertTrue(s.unknownSyscalls().isEmpty(), s.unknownSyscalls().toString());
+  }
+
+  @Test
+  void parse_unlinkAndRmdir_removedOrFailedWithEnoent() throws IOException {
+    AccessSet s =
+        parse(
+            """
+            1  unlink("/tmp/a")           = 0
+            1  unlink("/nope/a") = -1 ENOENT (No such file or directory)
+            1  unlinkat(3</run>, "pid", 0)  = 0
+            1  unlinkat(AT_FDCWD</srv>, "old", AT_REMOVEDIR) = 0
+            1  unlinkat(3</run>, "gone", 0) = -1 ENOENT (No such file or directory)
+            1  unlinkat(AT_FDCWD</srv>, "x", 0x4008 /* AT_??? */) = -1 EINVAL (Invalid argument)
+            1  rmdir("/tmp/d")                   = 0
+            1  rmdir("/nope/d") = -1 ENOENT (No such file or directory)
+            """);
+    for (String p : new String[] {"/tmp/a", "/run/pid", "/srv/old", "/tmp/d"}) {
+      assertEquals(ok(AccessKind.REMOVE, 1), at(s, p), p);
+    }
+    for (String p : new String[] {"/nope/a", "/run/gone", "/srv/x", "/nope/d"}) {
+      assertEquals(failed(AccessKind.REMOVE, 1), at(s, p), p);
+    }
+    assertTrue(s.createdPaths().isEmpty());
+  }
+
+  @Test
+  void parse_rename_oldRemovedNewCreated_eachAgainstItsOwnDirfd() throws IOException {
+    AccessSet s =
+        parse(
+            """
+            1  rename("/etc/a.tmp", "/etc/a") = 0
+            1  renameat(3</var/lib>, "x.new", AT_FDCWD</srv>, "y") = 0
+            1  renameat2(AT_FDCWD</tmp>, "/tmp/a", AT_FDCWD</tmp>, "/tmp/b", RENAME_NOREPLACE) = 0
+            1  renameat2(3</d>, "p", 4</e>, "q", RENAME_EXCHANGE) = 0
+            1  rename("/nope/a", "/nope/b") = -1 ENOENT (No such file or directory)
+            """);
+    assertEquals(ok(AccessKind.REMOVE, 1), at(s, "/etc/a.tmp"));
+    assertEquals(ok(AccessKind.CREATE, 1), at(s, "/etc/a"));
+    assertEquals(ok(AccessKind.REMOVE, 1), at(s, "/var/lib/x.new"));
+    assertEquals(ok(AccessKind.CREATE, 1), at(s, "/srv/y"));
+    assertEquals(ok(AccessKind.REMOVE, 1), at(s, "/tmp/a"));
+    assertEquals(ok(AccessKind.CREATE, 1), at(s, "/tmp/b"));
+    // an exchange makes nothing: both names existed and both lost their content
+    assertEquals(ok(AccessKind.REMOVE, 1), at(s, "/d/p"));
+    assertEquals(ok(AccessKind.REMOVE, 1), at(s, "/e/q"));
+    assertEquals(failed(AccessKind.REMOVE, 1), at(s, "/nope/a"));
+    assertEquals(failed(AccessKind.CREATE, 1), at(s, "/nope/b"));
+    assertEquals(Set.of("/etc/a", "/srv/y", "/tmp/b"), s.createdPaths());
+  }
+
+  @Test
+  void parse_link_oldStatedNewCreated() throws IOException {
+    AccessSet s =
+        parse(
+            """
+            1  link("/etc/hostname", "/tmp/h") = 0
+            1  linkat(3</a>, "f", AT_FDCWD</b>, "g", 0) = 0
+            1  linkat(AT_FDCWD</a>, "s", AT_FDCWD</a>, "t", AT_SYMLINK_FOLLOW) = 0
+            1  linkat(AT_FDCWD</>, "/nope/x", AT_FDCWD</>, "/nope/y", 0) = -1 ENOENT (No such file or directory)
+            1  linkat(5</tmp/#1234 (deleted)>, "", AT_FDCWD</srv>, "out.dat", AT_EMPTY_PATH) = 0
+            """);
+    assertEquals(ok(AccessKind.STAT, 1), at(s, "/etc/hostname"));
+    assertEquals(ok(AccessKind.CREATE, 1), at(s, "/tmp/h"));
+    assertEquals(ok(AccessKind.STAT, 1), at(s, "/a/f"));
+    assertEquals(ok(AccessKind.CREATE, 1), at(s, "/b/g"));
+    assertEquals(ok(AccessKind.STAT, 1), at(s, "/a/s"));
+    assertEquals(ok(AccessKind.CREATE, 1), at(s, "/a/t"));
+    assertEquals(failed(AccessKind.STAT, 1), at(s, "/nope/x"));
+    assertEquals(failed(AccessKind.CREATE, 1), at(s, "/nope/y"));
+    // "" with AT_EMPTY_PATH links the descriptor (an O_TMPFILE here): only the new name is a path
+    assertEquals(ok(AccessKind.CREATE, 1), at(s, "/srv/out.dat"));
+    assertFalse(s.paths().stream().anyMatch(p -> p.startsWith("/tmp/#")));
+  }
+
+  @Test
+  void parse_symlink_targetTextIsNotAnAccess() throws IOException {
+    AccessSet s =
+        parse(
+            """
+            1  chdir("/w") = 0
+            1  symlink("../lib/libx.so.1", "/usr/bin/x") = 0
+            1  symlinkat("target", 3</d>, "l") = 0
+            1  symlinkat("/abs/target", AT_FDCWD</w>, "rel") = 0
+            1  symlink("t", "no-y") = 0
+            1  symlink("x", "/nope/l") = -1 ENOENT (No such file or directory)
+            1  symlink(NULL, NULL) = -1 EFAULT (Bad address)
+            """);
+    assertEquals(ok(AccessKind.CREATE, 1), at(s, "/usr/bin/x"));
+    assertEquals(ok(AccessKind.CREATE, 1), at(s, "/d/l"));
+    assertEquals(ok(AccessKind.CREATE, 1), at(s, "/w/rel"));
+    assertEquals(ok(AccessKind.CREATE, 1), at(s, "/w/no-y"));
+    assertEquals(failed(AccessKind.CREATE, 1), at(s, "/nope/l"));
+    assertEquals(
+        Set.of("/d/l", "/nope/l", "/usr/bin/x", "/w", "/w/no-y", "/w/rel"),
+        s.paths(),
+        "no target text among the paths");
+  }
+
+  @Test
+  void parse_twoPathCalls_relativeWithoutY_useTheTrackedCwd() throws IOException {
+    AccessSet s =
+        parse(
+            """
+            7  chdir("/w") = 0
+            7  rename("a", "sub/b") = 0
+            7  link("c", "/abs/d") = 0
+            7  renameat(AT_FDCWD, "e", 3</o>, "f") = 0
+            """);
+    assertEquals(ok(AccessKind.REMOVE, 7), at(s, "/w/a"));
+    assertEquals(ok(AccessKind.CREATE, 7), at(s, "/w/sub/b"));
+    assertEquals(ok(AccessKind.STAT, 7), at(s, "/w/c"));
+    assertEquals(ok(AccessKind.CREATE, 7), at(s, "/abs/d"));
+    assertEquals(ok(AccessKind.REMOVE, 7), at(s, "/w/e"));
+    assertEquals(ok(AccessKind.CREATE, 7), at(s, "/o/f"));
+  }
+
+  @Test
+  void parse_creationsSplitByUnfinished_stitched() throws IOException {
+    AccessSet s =
+        parse(
+            """
+            5  renameat2(AT_FDCWD</>, "/a", AT_FDCWD</>, "/b", RENAME_NOREPLACE <unfinished ...>
+            6  mkdir("/c", 0700 <unfinished ...>
+            5  <... renameat2 resumed>) = 0
+            6  <... mkdir resumed>) = -1 EEXIST (File exists)
+            """);
+    assertEquals(ok(AccessKind.REMOVE, 5), at(s, "/a"));
+    assertEquals(ok(AccessKind.CREATE, 5), at(s, "/b"));
+    assertEquals(failed(AccessKind.CREATE, 6), at(s, "/c"));
+  }
+
   @Test
   void parse_emptyPathWithAtEmptyPath_isNotAPath() throws IOException {
     AccessSet s =

@@ -115,7 +115,6 @@ final class AppFixtures {
   static void image(String tag, String baseImage, java.util.Map<Path, String> files) {
     String id = DockerCli.ok("create", baseImage, "true").out().strip();
     try {
-      DockerCli.ok("start", "-a", id);
       for (var f : files.entrySet()) {
         DockerCli.ok("cp", f.getKey().toString(), id + ":" + f.getValue());
       }

@@ -18,6 +18,7 @@ import dev.skinnywhale.tracelog.StraceLogParser;
 import java.io.StringReader;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The pure steps of a traced build: which traced paths are kept, and which are named missing. */
@@ -32,6 +33,8 @@ class TraceWorkflowTest {
               new FsNode.Directory("/etc/ssl", NodeMeta.of(0755)),
               file("/etc/ssl/big-unread.pem"),
               file("/usr/bin/java"),
+              new FsNode.Directory("/var/log/app", NodeMeta.of(0755)),
+              file("/var/log/app/old.log"),
               file("/proc/self/maps")));
 
   /** A log in our tracer's format (strace -f -y -o). */
@@ -45,6 +48,7 @@ class TraceWorkflowTest {
       100   openat(AT_FDCWD</>, "/proc/self/maps", O_RDONLY) = 5</proc/self/maps>
       100   openat(AT_FDCWD</>, "/tmp/made-by-probe", O_WRONLY|O_CREAT|O_TRUNC, 0644) = 6</tmp/made-by-probe>
       100   openat(AT_FDCWD</>, "/.skinnywhale-probe/trace.log", O_WRONLY|O_CREAT, 0644) = 7</.skinnywhale-probe/trace.log>
+      100   openat(AT_FDCWD</>, "/var/log/app/new/today.log", O_WRONLY|O_CREAT|O_APPEND, 0644) = 8</var/log/app/new/today.log>
       100   +++ exited with 0 +++
       """;
 
@@ -77,6 +81,8 @@ class TraceWorkflowTest {
     assertFalse(entries.containsKey("/proc/self/maps"), "/proc was kept");
     assertFalse(entries.containsKey("/tmp/made-by-probe"), "a file made by the probe was kept");
     assertFalse(entries.keySet().stream().anyMatch(p -> p.startsWith("/.skinnywhale-probe")));
+    assertFalse(entries.get("/var/log/app").recursive(), "the directory a file was made in");
+    assertFalse(entries.containsKey("/var/log/app/old.log"));
   }
 
   @Test
@@ -87,10 +93,11 @@ class TraceWorkflowTest {
             200   openat(AT_FDCWD</>, "/lib/x86_64-linux-gnu/libnss_files.so.2", O_RDONLY|O_CLOEXEC) = -1 ENOENT (No such file or directory)
             200   stat("/etc/missing.conf", 0x7ffd) = -1 ENOENT (No such file or directory)
             200   openat(AT_FDCWD</>, "/etc/nsswitch.conf", O_RDONLY|O_CLOEXEC) = 3</etc/nsswitch.conf>
+            200   openat(AT_FDCWD</>, "/var/log/app/new/today.log", O_WRONLY|O_CREAT|O_APPEND, 0644) = -1 ENOENT (No such file or directory)
             """);
     assertEquals(
-        List.of("/lib/x86_64-linux-gnu/libnss_files.so.2"),
-        TraceWorkflow.missingPaths(parse(LOG), slim, FS));
+        List.of("/lib/x86_64-linux-gnu/libnss_files.so.2", "/var/log/app"),
+        TraceWorkflow.missingPaths(parse(LOG), slim, FS, Set.of("/etc/nsswitch.conf")));
   }
 
   @Test
