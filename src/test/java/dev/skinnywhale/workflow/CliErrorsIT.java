@@ -68,6 +68,35 @@ class CliErrorsIT {
     }
   }
 
+  /** A full disk while writing the archive: exit 6, one line, and no partial file left. */
+  @Test
+  void run_diskFull_exits6AndLeavesNoPartialFile(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    DockerCli.requireDocker();
+    DockerCli.requireBaseImage("bookworm");
+    java.nio.file.Path tiny = dir.resolve("tiny");
+    java.nio.file.Files.createDirectories(tiny);
+    Process mount =
+        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", tiny.toString())
+            .inheritIO()
+            .start();
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        mount.waitFor() == 0, "cannot mount a small tmpfs here (needs root)");
+    try {
+      Skinnywhale.Result r =
+          Skinnywhale.run("-o", tiny.resolve("slim.tar").toString(), "local/debian:bookworm");
+      assertEquals(6, r.exitCode(), r.err());
+      assertOneLine(r.err());
+      assertTrue(r.err().contains("disk full"), r.err());
+      try (var files = java.nio.file.Files.list(tiny)) {
+        assertEquals(java.util.List.of(), files.toList());
+      }
+      assertEquals(java.util.List.of(), DockerCli.temporaryContainers());
+    } finally {
+      new ProcessBuilder("umount", tiny.toString()).inheritIO().start().waitFor();
+    }
+  }
+
   @Test
   void help_listsExitCodes() {
     Skinnywhale.Result r = Skinnywhale.run("--help");
