@@ -17,5 +17,10 @@ public enum Reason {
   /** Named by a profile. */
   PROFILE,
   /** Copied wholesale by --brute-lib / --brute-usr-lib. */
-  BRUTE
+  BRUTE,
+  /**
+   * Needed by the image config itself: the entrypoint (or command) program, the working directory,
+   * and the user database when the config names a user by name.
+   */
+  CONFIG
 }

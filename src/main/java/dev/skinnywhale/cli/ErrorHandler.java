@@ -18,9 +18,12 @@ public final class ErrorHandler implements IExecutionExceptionHandler {
   public int handleExecutionException(Exception e, CommandLine cli, ParseResult parsed) {
     Throwable cause = e;
     if (e instanceof picocli.CommandLine.ParameterException pe) {
-      err.println("skinnywhale: " + pe.getMessage());
-      err.println("Try 'skinnywhale --help' for more information.");
-      return ExitCodes.USAGE;
+      return usage(err, pe);
+    }
+    if (dev.skinnywhale.workflow.ShutdownGuard.shuttingDown()) {
+      err.println(
+          "skinnywhale: interrupted; the temporary containers, images and files were removed");
+      return ExitCodes.INTERRUPTED;
     }
     err.println("skinnywhale: error: " + ExitCodes.message(cause));
     if (parsed.hasMatchedOption("--stacktrace")
@@ -32,10 +35,15 @@ public final class ErrorHandler implements IExecutionExceptionHandler {
 
   /** Bad usage: the message and a hint, exit code 2. */
   public static IParameterExceptionHandler usage(PrintStream err) {
-    return (ex, args) -> {
-      err.println("skinnywhale: " + ex.getMessage());
-      err.println("Try 'skinnywhale --help' for more information.");
-      return ExitCodes.USAGE;
-    };
+    return (ex, args) -> usage(err, ex);
+  }
+
+  private static int usage(PrintStream err, picocli.CommandLine.ParameterException ex) {
+    err.println("skinnywhale: " + ExitCodes.message(ex));
+    err.println(
+        "Try '"
+            + ex.getCommandLine().getCommandSpec().qualifiedName()
+            + " --help' for more information.");
+    return ExitCodes.USAGE;
   }
 }

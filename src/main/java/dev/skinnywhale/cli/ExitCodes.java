@@ -79,7 +79,7 @@ public final class ExitCodes {
       return "permission denied: " + a.getFile();
     }
     if (e instanceof java.nio.file.FileAlreadyExistsException f) {
-      return "file already exists: " + f.getFile();
+      return (f.getReason() != null ? f.getReason() : "file already exists") + ": " + f.getFile();
     }
     String msg = e.getMessage();
     if (msg == null || msg.isBlank()) {
@@ -88,6 +88,7 @@ public final class ExitCodes {
     if (e instanceof IOException && msg.contains("No space left on device")) {
       return "disk full: " + msg;
     }
-    return msg.lines().findFirst().orElse(msg);
+    // One line: the message's own line breaks (a script's text, an engine's answer) become spaces.
+    return msg.strip().replaceAll("\\s*\\R\\s*", " ");
   }
 }

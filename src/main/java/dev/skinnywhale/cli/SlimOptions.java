@@ -69,7 +69,40 @@ public final class SlimOptions {
               + " includes (default for images given --profile or traced).")
   KeepStrategy keep;
 
+  @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  /** Bad globs and tags are usage errors, found before any work is done. */
+  void validate() {
+    for (String glob : includes) {
+      checkGlob("--include", glob);
+    }
+    for (String glob : excludes) {
+      checkGlob("--exclude", glob);
+    }
+    if (tag != null) {
+      dev.skinnywhale.image.ImageTag.problem(tag)
+          .ifPresent(
+              p -> {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tag: " + p);
+              });
+    }
+  }
+
+  private void checkGlob(String option, String glob) {
+    try {
+      if (!glob.startsWith("/")) {
+        throw new IllegalArgumentException("wants an absolute path or glob, got: " + glob);
+      }
+      new dev.skinnywhale.assemble.PathGlob(glob);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), option + ": " + e.getMessage());
+    }
+  }
+
   SlimRequest toRequest(String target, CliContext context, ProfileOptions profiles) {
+    validate();
     return new SlimRequest(
         target,
         Optional.ofNullable(base),

@@ -24,6 +24,22 @@ final class Summary {
           "          ~^~^~^~^~^~^~^~^~^~^~^~^~",
           "          skinny whale, happy whale");
 
+  /**
+   * A file kept for several reasons is counted once, under the first of these it has: what the user
+   * or the source asked for before what was needed to make that work.
+   */
+  private static final java.util.List<Reason> PRIORITY =
+      java.util.List.of(
+          Reason.CHANGE_SET,
+          Reason.INCLUDE,
+          Reason.PROFILE,
+          Reason.TRACED,
+          Reason.BRUTE,
+          Reason.CONFIG,
+          Reason.STATIC_CLOSURE,
+          Reason.SYMLINK_HOP,
+          Reason.PARENT);
+
   private Summary() {}
 
   static void print(SlimResult r, PrintStream out, boolean debug) {
@@ -79,7 +95,10 @@ final class Summary {
   static Map<Reason, long[]> totals(SlimResult r) {
     Map<Reason, long[]> totals = new EnumMap<>(Reason.class);
     for (KeptFile k : r.plan().kept()) {
-      Reason primary = k.reasons().stream().min(Enum::compareTo).orElse(Reason.PARENT);
+      Reason primary =
+          k.reasons().stream()
+              .min(java.util.Comparator.comparingInt(PRIORITY::indexOf))
+              .orElse(Reason.PARENT);
       long[] t = totals.computeIfAbsent(primary, x -> new long[2]);
       t[0]++;
       t[1] += k.size();

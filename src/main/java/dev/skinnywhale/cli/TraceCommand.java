@@ -9,7 +9,6 @@ import dev.skinnywhale.workflow.TraceRequest;
 import dev.skinnywhale.workflow.TraceResult;
 import dev.skinnywhale.workflow.TraceWorkflow;
 import dev.skinnywhale.workflow.VerificationFailedException;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -153,10 +152,15 @@ public final class TraceCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     boolean debug = common.debug || context.envFlag("DEBUG");
     List<String> commands = new ArrayList<>(runs);
+    Optional<TraceRequest.RunFile> script = Optional.empty();
     if (runFile != null) {
-      commands.add(readScript(runFile));
+      script =
+          Optional.of(
+              new TraceRequest.RunFile(
+                  runFile.getFileName().toString(),
+                  new String(Files.readAllBytes(runFile), StandardCharsets.ISO_8859_1)));
     }
-    if (commands.isEmpty()) {
+    if (commands.isEmpty() && script.isEmpty()) {
       throw new picocli.CommandLine.ParameterException(
           new picocli.CommandLine(this), "give at least one --run CMD or --run-file FILE");
     }
@@ -178,6 +182,7 @@ public final class TraceCommand implements Callable<Integer> {
         new TraceRequest(
             slim.toRequest(target, context, profiles),
             commands,
+            script,
             new ProbeOptions(
                 network,
                 env,
@@ -216,10 +221,6 @@ public final class TraceCommand implements Callable<Integer> {
                   + " was left for inspection");
     }
     return code;
-  }
-
-  private static String readScript(Path file) throws IOException {
-    return Files.readString(file, StandardCharsets.UTF_8);
   }
 
   private void print(TraceResult r, boolean debug) {

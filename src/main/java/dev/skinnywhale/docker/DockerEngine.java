@@ -51,6 +51,9 @@ public interface DockerEngine extends Closeable {
   /** A path of a container as a tar stream (the engine's archive endpoint; small things only). */
   InputStream copyOut(String containerId, String path);
 
+  /** Whether a network of this name or id exists ("none" and "host" always do). */
+  boolean networkExists(String name);
+
   /**
    * Commits a container to a new untagged image with these labels added, and returns the image id.
    * The container itself is not changed (and not paused).

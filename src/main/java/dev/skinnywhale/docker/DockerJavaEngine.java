@@ -48,15 +48,25 @@ public final class DockerJavaEngine implements DockerEngine {
 
   /** An engine as the environment names it ({@code DOCKER_HOST}, default the local socket). */
   public static DockerJavaEngine fromEnvironment(ObjectMapper json) {
-    DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
-    DockerHttpClient http =
-        new ApacheDockerHttpClient.Builder()
-            .dockerHost(config.getDockerHost())
-            .sslConfig(config.getSSLConfig())
-            .maxConnections(16)
-            .connectionTimeout(Duration.ofSeconds(10))
-            .build();
-    return new DockerJavaEngine(config, http, json);
+    try {
+      DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+      DockerHttpClient http =
+          new ApacheDockerHttpClient.Builder()
+              .dockerHost(config.getDockerHost())
+              .sslConfig(config.getSSLConfig())
+              .maxConnections(16)
+              .connectionTimeout(Duration.ofSeconds(10))
+              .build();
+      return new DockerJavaEngine(config, http, json);
+    } catch (RuntimeException e) {
+      throw new EngineUnavailableException(
+          "cannot use the Docker engine named by DOCKER_HOST="
+              + System.getenv().getOrDefault("DOCKER_HOST", "(unset)")
+              + " ("
+              + rootMessage(e)
+              + "); skinnywhale talks to unix:// and tcp:// engines",
+          e);
+    }
   }
 
   private URI host() {
@@ -214,6 +224,7 @@ public final class DockerJavaEngine implements DockerEngine {
           .withStdOut(true)
           .withStdErr(true)
           .withFollowStream(false)
+          .withTail(200)
           .exec(
               new ResultCallback.Adapter<Frame>() {
                 @Override
@@ -251,6 +262,17 @@ public final class DockerJavaEngine implements DockerEngine {
         "/containers/" + encode(containerId) + "/archive?path=" + encodeQuery(path),
         null,
         "copying " + path + " out of container " + containerId);
+  }
+
+  @Override
+  public boolean networkExists(String name) {
+    if (name.equals("none") || name.equals("host")) {
+      return true;
+    }
+    if (!isReference(name)) {
+      return false;
+    }
+    return getJson("/networks/" + encode(name), "inspecting network " + name).isPresent();
   }
 
   @Override
@@ -405,7 +427,22 @@ public final class DockerJavaEngine implements DockerEngine {
           e);
     }
     String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
-    return new EngineException(what + ": " + msg, e);
+    return new EngineException(shortIds(what + ": " + engineMessage(msg)), e);
+  }
+
+  private static final java.util.regex.Pattern STATUS_JSON =
+      java.util.regex.Pattern.compile(
+          "^Status (\\d+): \\{\"message\":\"(.*)\"\\}\\s*$", java.util.regex.Pattern.DOTALL);
+
+  /** docker-java's "Status 500: {"message":"…"}" as just the engine's message. */
+  static String engineMessage(String msg) {
+    java.util.regex.Matcher m = STATUS_JSON.matcher(msg);
+    return m.matches() ? m.group(2).replace("\\\"", "\"") : msg;
+  }
+
+  /** Full 64-digit ids shortened to the 12 digits people see in docker ps. */
+  static String shortIds(String msg) {
+    return msg.replaceAll("\\b([0-9a-f]{12})[0-9a-f]{52}\\b", "$1");
   }
 
   private static boolean isConnectionFailure(Throwable e) {

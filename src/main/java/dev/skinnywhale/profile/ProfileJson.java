@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import dev.skinnywhale.rootfs.FsPath;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -250,7 +251,11 @@ public final class ProfileJson {
         throw new ProfileException(source, at + ": " + e.getMessage());
       }
     }
-    List<String> markers = w.markers == null ? List.of() : w.markers;
+    // Paths are UTF-8 text in JSON and byte strings (one char per byte) in the domain.
+    List<String> markers =
+        w.markers == null
+            ? List.of()
+            : w.markers.stream().map(m -> m == null ? null : FsPath.fromText(m)).toList();
     for (int i = 0; i < markers.size(); i++) {
       String at = "markers[" + i + "]";
       try {
@@ -285,7 +290,7 @@ public final class ProfileJson {
     if (e == null) {
       throw new ProfileException(source, at + " is null");
     }
-    String path = required(source, e.path, at + ".path");
+    String path = FsPath.fromText(required(source, e.path, at + ".path"));
     String typeName = required(source, e.type, at + ".type");
     String where = at + " (" + path + ")";
     EntryType type =
@@ -319,7 +324,8 @@ public final class ProfileJson {
                               + " needed-by, include)")));
     }
     try {
-      return new ProfileEntry(path, type, why, Optional.ofNullable(e.neededBy));
+      return new ProfileEntry(
+          path, type, why, Optional.ofNullable(e.neededBy).map(FsPath::fromText));
     } catch (IllegalArgumentException x) {
       throw new ProfileException(source, where + ": " + x.getMessage());
     }
@@ -362,14 +368,14 @@ public final class ProfileJson {
       cw.exitCode = c.exitCode();
       w.commands.add(cw);
     }
-    w.markers = p.markers();
+    w.markers = p.markers().stream().map(FsPath::toText).toList();
     w.entries = new ArrayList<>();
     for (ProfileEntry e : p.entries()) {
       EntryWire ew = new EntryWire();
-      ew.path = e.path();
+      ew.path = FsPath.toText(e.path());
       ew.type = e.type().wireName();
       ew.why = e.why().stream().map(Why::wireName).toList();
-      ew.neededBy = e.neededBy().orElse(null);
+      ew.neededBy = e.neededBy().map(FsPath::toText).orElse(null);
       w.entries.add(ew);
     }
     return w;

@@ -69,6 +69,32 @@ public final class FsPath {
     return out;
   }
 
+  /**
+   * A path as text people and JSON read (UTF-8 decoded), from the byte string (one char per byte)
+   * used inside a RootFs. Bytes that are not UTF-8 stay one char per byte, so such a name does not
+   * survive a round trip through text; file names in images are UTF-8 in practice.
+   */
+  public static String toText(String bytePath) {
+    byte[] bytes = bytePath.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    java.nio.charset.CharsetDecoder utf8 =
+        java.nio.charset.StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+    try {
+      return utf8.decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return bytePath;
+    }
+  }
+
+  /** The byte string (one char per byte) of a path given as text, encoded as UTF-8. */
+  public static String fromText(String text) {
+    return new String(
+        text.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        java.nio.charset.StandardCharsets.ISO_8859_1);
+  }
+
   /** Whether {@code path} equals {@code dir} or lies below it (both normalised). */
   public static boolean isUnder(String path, String dir) {
     return dir.equals(ROOT) || path.equals(dir) || path.startsWith(dir + "/");

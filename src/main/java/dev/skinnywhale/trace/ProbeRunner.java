@@ -140,8 +140,8 @@ public final class ProbeRunner {
             "probe container " + id.substring(0, Math.min(12, id.length())),
             () -> engine.removeContainer(id));
     try {
-      if (kind != TracerKind.NONE) {
-        engine.copyInto(id, "/", new ByteArrayInputStream(probeDir(kind, tracer)));
+      if (kind != TracerKind.NONE || command.script().isPresent()) {
+        engine.copyInto(id, "/", new ByteArrayInputStream(probeDir(kind, tracer, command)));
       }
       engine.start(id);
       Duration limit =
@@ -200,7 +200,8 @@ public final class ProbeRunner {
   }
 
   /** A tar holding the probe directory (world-writable, sticky) and, for PTRACE, the tracer. */
-  private static byte[] probeDir(TracerKind kind, Optional<byte[]> tracer) throws IOException {
+  private static byte[] probeDir(TracerKind kind, Optional<byte[]> tracer, ProbeCommand command)
+      throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     TarStreamWriter tar = new TarStreamWriter(bytes);
     String dir = PROBE_DIR.substring(1);
@@ -213,6 +214,15 @@ public final class ProbeRunner {
           new NodeMeta(0755, 0, 0, "", "", Instant.EPOCH, Map.of()),
           binary.length,
           new ByteArrayInputStream(binary));
+    }
+    if (command.script().isPresent()) {
+      byte[] script =
+          command.script().get().content().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+      tar.addFile(
+          ProbeCommand.SCRIPT_PATH.substring(1),
+          new NodeMeta(0755, 0, 0, "", "", Instant.EPOCH, Map.of()),
+          script.length,
+          new ByteArrayInputStream(script));
     }
     tar.finish();
     return bytes.toByteArray();

@@ -17,6 +17,7 @@ public final class Cleanup implements AutoCloseable, Undo {
   private final Deque<Entry> actions = new ArrayDeque<>();
   private final Reporter reporter;
   private boolean closed;
+  private final Object closing = new Object();
 
   public Cleanup(Reporter reporter) {
     this.reporter = reporter;
@@ -57,17 +58,23 @@ public final class Cleanup implements AutoCloseable, Undo {
     }
   }
 
-  /** Runs every remaining action, newest first. */
+  /**
+   * Runs every remaining action, newest first. A second call (the shutdown hook and the run's own
+   * end racing on Ctrl-C) waits until the first has finished, so nothing that the cleanup still
+   * needs (the engine connection) is closed under it.
+   */
   @Override
   public void close() {
-    List<Entry> todo;
-    synchronized (this) {
-      closed = true;
-      todo = new ArrayList<>(actions);
-      actions.clear();
-    }
-    for (Entry e : todo) {
-      execute(e);
+    synchronized (closing) {
+      List<Entry> todo;
+      synchronized (this) {
+        closed = true;
+        todo = new ArrayList<>(actions);
+        actions.clear();
+      }
+      for (Entry e : todo) {
+        execute(e);
+      }
     }
   }
 }

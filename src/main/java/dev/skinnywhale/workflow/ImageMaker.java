@@ -109,6 +109,14 @@ final class ImageMaker {
       throw new UnusableInputException(
           "the tag " + tag + " names the source image itself; choose another --tag");
     }
+    existing.ifPresent(
+        old ->
+            reporter.info(
+                "the tag "
+                    + tag
+                    + " moves to the new image (it named "
+                    + old.shortId()
+                    + " before)"));
     try (InputStream in = Files.newInputStream(archive)) {
       engine.load(in);
     }

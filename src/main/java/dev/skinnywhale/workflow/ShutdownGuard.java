@@ -18,6 +18,18 @@ public final class ShutdownGuard implements AutoCloseable {
     return new ShutdownGuard(hook);
   }
 
+  /** Whether the JVM is shutting down (Ctrl-C or SIGTERM): errors then are the interruption's. */
+  public static boolean shuttingDown() {
+    Thread probe = new Thread(() -> {});
+    try {
+      Runtime.getRuntime().addShutdownHook(probe);
+      Runtime.getRuntime().removeShutdownHook(probe);
+      return false;
+    } catch (IllegalStateException e) {
+      return true;
+    }
+  }
+
   @Override
   public void close() {
     try {

@@ -67,6 +67,7 @@ public final class SlimWorkflow {
 
       Source source = findSource(engine, reader, request, phases);
       String tag = tagFor(request.tag(), source);
+      checkTag(engine, tag, source, request.output());
 
       try (RootFs fs =
           phases.run(
@@ -104,7 +105,8 @@ public final class SlimWorkflow {
                       request.strictProfiles(),
                       reporter));
         }
-        addRequested(plan, fs, request);
+        addRequested(plan, fs, request, reporter);
+        addRuntimeConfig(plan, fs, source, Optional.empty(), Optional.empty());
         if (plan.build().entries().isEmpty()) {
           throw new UnusableInputException(
               "nothing to keep: the change set is empty and no profile or --include names a file");
@@ -150,6 +152,15 @@ public final class SlimWorkflow {
               + " is taken against its own image");
     }
     return source;
+  }
+
+  /** Refuses, before any work, a tag that would be taken away from the source image itself. */
+  static void checkTag(DockerEngine engine, String tag, Source source, Optional<Path> output) {
+    if (output.isEmpty()
+        && engine.findImage(tag).filter(i -> i.id().equals(source.imageId())).isPresent()) {
+      throw new UnusableInputException(
+          "the tag " + tag + " names the source image itself; choose another --tag");
+    }
   }
 
   /** Fails before any work when the archive could not be written where asked. */
@@ -217,7 +228,7 @@ public final class SlimWorkflow {
     }
     List<PathGlob> cruft = DEFAULT_EXCLUDES.stream().map(PathGlob::new).toList();
     List<PathGlob> includes =
-        request.includes().stream().map(SourceReader::asBytes).map(PathGlob::new).toList();
+        request.includes().stream().map(FsPath::fromText).map(PathGlob::new).toList();
     SortedSet<String> out = new TreeSet<>();
     for (String path : changes) {
       boolean isCruft = cruft.stream().anyMatch(g -> g.matches(path));
@@ -230,16 +241,102 @@ public final class SlimWorkflow {
     return out;
   }
 
-  /** --include globs, --brute-lib and --brute-usr-lib, and --exclude globs. */
-  static void addRequested(KeepPlan.Builder plan, RootFs fs, SlimRequest request) {
-    for (String include : request.includes().stream().map(SourceReader::asBytes).toList()) {
-      PathGlob glob = new PathGlob(include);
-      if (isLiteral(include)) {
-        plan.addRecursive(dev.skinnywhale.rootfs.FsPath.normalize(include), Reason.INCLUDE);
-      } else {
-        for (FsNode node : fs.matching(glob::matches)) {
-          plan.addRecursive(node.path(), Reason.INCLUDE);
+  /**
+   * What the image config needs to start at all, which no trace sees because the engine, not the
+   * program, uses it: the entrypoint program (or the command's, without an entrypoint) found on the
+   * image's PATH, the working directory (with its owner and mode), and /etc/passwd and /etc/group
+   * when the config or the probe names a user by name (the engine looks the name up there).
+   */
+  static void addRuntimeConfig(
+      KeepPlan.Builder plan,
+      RootFs fs,
+      Source source,
+      Optional<String> extraUser,
+      Optional<String> extraWorkdir) {
+    com.fasterxml.jackson.databind.JsonNode config = source.imageConfig().path("config");
+    List<String> users = new ArrayList<>();
+    if (!config.path("User").asText("").isEmpty()) {
+      users.add(config.path("User").asText());
+    }
+    extraUser.ifPresent(users::add);
+    boolean byName =
+        users.stream()
+            .flatMap(u -> java.util.Arrays.stream(u.split(":")))
+            .anyMatch(part -> !part.isEmpty() && !part.chars().allMatch(Character::isDigit));
+    if (byName) {
+      for (String db : List.of("/etc/passwd", "/etc/group")) {
+        if (fs.resolve(db).found()) {
+          plan.add(db, Reason.CONFIG);
         }
+      }
+    }
+    List<String> dirs = new ArrayList<>();
+    if (!config.path("WorkingDir").asText("").isEmpty()) {
+      dirs.add(config.path("WorkingDir").asText());
+    }
+    extraWorkdir.ifPresent(dirs::add);
+    for (String dir : dirs) {
+      var r = fs.resolve(FsPath.fromText(dir));
+      if (r.found() && r.node().orElseThrow() instanceof FsNode.Directory) {
+        r.hops().forEach(hop -> plan.add(hop, Reason.SYMLINK_HOP));
+        plan.add(r.finalPath(), Reason.CONFIG);
+      }
+    }
+    com.fasterxml.jackson.databind.JsonNode argv =
+        config.path("Entrypoint").isArray() && config.path("Entrypoint").size() > 0
+            ? config.path("Entrypoint")
+            : config.path("Cmd");
+    if (argv.isArray() && argv.size() > 0) {
+      String program = FsPath.fromText(argv.get(0).asText(""));
+      findProgram(fs, program, LinkerEnv.fromImageEnv(source.env()).path())
+          .ifPresent(
+              r -> {
+                r.hops().forEach(hop -> plan.add(hop, Reason.SYMLINK_HOP));
+                plan.add(r.finalPath(), Reason.CONFIG);
+              });
+    }
+  }
+
+  /** A program as exec would find it: a path with '/' as is, a bare name on PATH. */
+  static Optional<dev.skinnywhale.rootfs.Resolution> findProgram(
+      RootFs fs, String program, List<String> path) {
+    if (program.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> candidates =
+        program.contains("/")
+            ? List.of(FsPath.normalize(program))
+            : path.stream().map(dir -> FsPath.resolve(dir, program)).toList();
+    for (String candidate : candidates) {
+      var r = fs.resolve(candidate);
+      if (r.found() && fs.regularFile(r.node().orElseThrow()).isPresent()) {
+        return Optional.of(r);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** --include globs, --brute-lib and --brute-usr-lib, and --exclude globs. */
+  static void addRequested(
+      KeepPlan.Builder plan, RootFs fs, SlimRequest request, Reporter reporter) {
+    for (String text : request.includes()) {
+      String include = FsPath.fromText(text);
+      if (isLiteral(include)) {
+        String path = FsPath.normalize(include);
+        if (fs.resolveNoFollow(path).found()) {
+          plan.addRecursive(path, Reason.INCLUDE);
+        } else {
+          reporter.warn("--include " + text + ": not in the image");
+        }
+        continue;
+      }
+      List<PathGlob> globs = globWithAliases(include, fs);
+      List<FsNode> matched = fs.matching(path -> globs.stream().anyMatch(g -> g.matches(path)));
+      if (matched.isEmpty()) {
+        reporter.warn("--include " + text + ": matches nothing in the image");
+      }
+      for (FsNode node : matched) {
+        plan.addRecursive(node.path(), Reason.INCLUDE);
       }
     }
     if (request.bruteLib()) {
@@ -248,9 +345,36 @@ public final class SlimWorkflow {
     if (request.bruteUsrLib()) {
       addBrute(plan, fs, "/usr/lib");
     }
-    for (String exclude : request.excludes().stream().map(SourceReader::asBytes).toList()) {
-      plan.exclude(new PathGlob(exclude));
+    for (String exclude : request.excludes()) {
+      plan.exclude(new PathGlob(FsPath.fromText(exclude)));
     }
+  }
+
+  /**
+   * The glob, and the same glob below the real directory when its literal leading directories pass
+   * a symlink (usrmerge: /lib/x86_64-linux-gnu/libc.so* also as /usr/lib/x86_64-linux-gnu/...).
+   */
+  static List<PathGlob> globWithAliases(String glob, RootFs fs) {
+    List<PathGlob> out = new ArrayList<>();
+    out.add(new PathGlob(glob));
+    String[] parts = glob.split("/");
+    StringBuilder prefix = new StringBuilder();
+    int i = 1;
+    for (; i < parts.length; i++) {
+      if (!isLiteral(parts[i])) {
+        break;
+      }
+      prefix.append('/').append(parts[i]);
+    }
+    if (prefix.length() > 0 && i < parts.length) {
+      var r = fs.resolve(prefix.toString());
+      if (r.found() && !r.finalPath().equals(FsPath.normalize(prefix.toString()))) {
+        String rest = String.join("/", java.util.Arrays.copyOfRange(parts, i, parts.length));
+        String base = r.finalPath().equals(FsPath.ROOT) ? "" : r.finalPath();
+        out.add(new PathGlob(base + "/" + rest));
+      }
+    }
+    return out;
   }
 
   private static void addBrute(KeepPlan.Builder plan, RootFs fs, String dir) {

@@ -14,6 +14,7 @@ import dev.skinnywhale.tar.TarRootFsReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -42,6 +43,24 @@ public final class SourceReader {
           "/etc/resolv.conf",
           "/etc/mtab");
 
+  /**
+   * Fields of a container's config that describe that one container (its host name, its terminal,
+   * the image it was made from), not an image: left out of the slim image's config. Everything else
+   * (Entrypoint, Cmd, Env, User, WorkingDir, ports, volumes, labels, healthcheck, ...) is kept as a
+   * commit would keep it.
+   */
+  static final List<String> CONTAINER_ONLY_FIELDS =
+      List.of(
+          "Hostname",
+          "Domainname",
+          "AttachStdin",
+          "AttachStdout",
+          "AttachStderr",
+          "Tty",
+          "OpenStdin",
+          "StdinOnce",
+          "Image");
+
   private final DockerEngine engine;
   private final Reporter reporter;
   private final Path tempDir;
@@ -65,7 +84,9 @@ public final class SourceReader {
                       new UnusableInputException(
                           "the image " + c.imageId() + " of container " + reference + " is gone"));
       ObjectNode config = image.imageConfig();
-      config.set("config", c.config());
+      ObjectNode runtime = c.config();
+      runtime.remove(CONTAINER_ONLY_FIELDS);
+      config.set("config", runtime);
       if (!c.created().isEmpty()) {
         config.set("created", TextNode.valueOf(c.created()));
       }
@@ -144,20 +165,10 @@ public final class SourceReader {
     SortedSet<String> out = new TreeSet<>();
     for (Change change : engine.diff(source.id())) {
       if (change.kind() != Change.Kind.DELETED) {
-        out.add(FsPath.normalize(asBytes(change.path())));
+        out.add(FsPath.normalize(FsPath.fromText(change.path())));
       }
     }
     return out;
-  }
-
-  /**
-   * The engine sends paths as UTF-8 text; a {@link RootFs} names files by their bytes, one char per
-   * byte (ISO-8859-1), as they are in the tar stream.
-   */
-  static String asBytes(String enginePath) {
-    return new String(
-        enginePath.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-        java.nio.charset.StandardCharsets.ISO_8859_1);
   }
 
   /**

@@ -9,7 +9,9 @@ import java.util.Optional;
  * A traced build.
  *
  * @param slim target, tag, output, includes, excludes and switches as for a plain slim
- * @param commands the smoke commands, in order (from --run, then --run-file)
+ * @param commands the smoke commands, in order (from --run)
+ * @param runFile a script run after them (--run-file): its file name and its bytes as ISO-8859-1
+ *     chars
  * @param probe how probe containers run
  * @param expectTimeout a command killed at the time limit counts as success (services)
  * @param verify run the commands again in the slim image and compare
@@ -19,11 +21,20 @@ import java.util.Optional;
 public record TraceRequest(
     SlimRequest slim,
     List<String> commands,
+    Optional<RunFile> runFile,
     ProbeOptions probe,
     boolean expectTimeout,
     boolean verify,
     boolean forceLdDebug,
     Optional<SaveProfile> saveProfile) {
+  /** A script to run as one more command. */
+  public record RunFile(String name, String content) {
+    public RunFile {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(content, "content");
+    }
+  }
+
   /** A profile to write: its name and its file. */
   public record SaveProfile(String name, java.nio.file.Path file) {
     public SaveProfile {
@@ -35,6 +46,7 @@ public record TraceRequest(
   public TraceRequest {
     Objects.requireNonNull(slim, "slim");
     commands = List.copyOf(commands);
+    Objects.requireNonNull(runFile, "runFile");
     Objects.requireNonNull(saveProfile, "saveProfile");
     Objects.requireNonNull(probe, "probe");
   }

@@ -61,7 +61,7 @@ public final class TraceWorkflow {
 
   public TraceResult run(TraceRequest request) throws IOException {
     SlimRequest slim = request.slim();
-    if (request.commands().isEmpty()) {
+    if (request.commands().isEmpty() && request.runFile().isEmpty()) {
       throw new UnusableInputException("give at least one command with --run or --run-file");
     }
     SlimWorkflow.checkOutput(slim.output());
@@ -71,6 +71,10 @@ public final class TraceWorkflow {
       Path tempDir = TempFiles.createDirectory(cleanup);
       SourceReader reader = new SourceReader(engine, reporter, tempDir);
       Source source = SlimWorkflow.findSource(engine, reader, slim, phases);
+      if (!engine.networkExists(request.probe().network())) {
+        throw new UnusableInputException(
+            "--network " + request.probe().network() + ": no such network");
+      }
       KeepStrategy keep =
           slim.keep()
               .orElse(
@@ -78,6 +82,7 @@ public final class TraceWorkflow {
                       ? KeepStrategy.CHANGES
                       : KeepStrategy.TRACED);
       String tag = SlimWorkflow.tagFor(slim.tag(), source);
+      SlimWorkflow.checkTag(engine, tag, source, slim.output());
       byte[] tracer =
           request.forceLdDebug()
               ? new byte[0]
@@ -96,7 +101,7 @@ public final class TraceWorkflow {
               "export",
               "reading the filesystem of " + slim.target(),
               () -> reader.filesystem(source, cleanup))) {
-        List<ProbeCommand> commands = commands(request.commands(), fs);
+        List<ProbeCommand> commands = commands(request.commands(), request.runFile(), fs);
         ProbeRunner runner =
             new ProbeRunner(engine, cleanup, tempDir, Map.of(SourceReader.TEMP_LABEL, "probe"));
 
@@ -155,7 +160,9 @@ public final class TraceWorkflow {
               slim.strictProfiles(),
               reporter);
         }
-        SlimWorkflow.addRequested(plan, fs, slim);
+        SlimWorkflow.addRequested(plan, fs, slim, reporter);
+        SlimWorkflow.addRuntimeConfig(
+            plan, fs, source, request.probe().user(), request.probe().workingDir());
         Closure closure = SlimWorkflow.resolveClosure(plan, fs, source, phases, reporter);
         if (request.saveProfile().isPresent()) {
           TraceRequest.SaveProfile save = request.saveProfile().get();
@@ -243,22 +250,39 @@ public final class TraceWorkflow {
     return image;
   }
 
-  /** Through /bin/sh -c when the image has a shell, otherwise split into an argv. */
-  static List<ProbeCommand> commands(List<String> texts, RootFs fs) {
+  /**
+   * Through /bin/sh -c when the image has a shell, otherwise split into an argv; a --run-file
+   * script last, run by its #! line (or the shell).
+   */
+  static List<ProbeCommand> commands(
+      List<String> texts, Optional<TraceRequest.RunFile> runFile, RootFs fs) {
     boolean shell = fs.resolve("/bin/sh").found();
     List<ProbeCommand> out = new ArrayList<>();
-    for (String text : texts) {
-      try {
+    try {
+      for (String text : texts) {
+        if (text.isBlank()) {
+          throw new UnusableInputException("an empty --run command");
+        }
         out.add(shell ? ProbeCommand.shell("/bin/sh", text) : ProbeCommand.argv(text));
-      } catch (IllegalArgumentException e) {
-        throw new UnusableInputException(
-            "cannot split the command `" + text + "`: " + e.getMessage());
       }
-      if (out.get(out.size() - 1).argv().isEmpty()) {
-        throw new UnusableInputException("empty command");
+      if (runFile.isPresent()) {
+        out.add(
+            ProbeCommand.script(
+                runFile.get().name(),
+                new ProbeCommand.Script(runFile.get().content()),
+                shell ? Optional.of("/bin/sh") : Optional.empty()));
       }
+    } catch (IllegalArgumentException e) {
+      throw new UnusableInputException(
+          "cannot run " + describe(texts, runFile) + ": " + e.getMessage());
     }
     return out;
+  }
+
+  private static String describe(List<String> texts, Optional<TraceRequest.RunFile> runFile) {
+    return runFile.isPresent() && texts.isEmpty()
+        ? "--run-file " + runFile.get().name()
+        : "the command `" + String.join("`, `", texts) + "`";
   }
 
   private static ProbeRun probe(
@@ -356,7 +380,15 @@ public final class TraceWorkflow {
       RootFs fs,
       Set<String> kept)
       throws IOException {
-    ProbeRun slim = runner.run(tag, command, request.probe(), TracerKind.NONE, Optional.empty());
+    ProbeRun slim;
+    try {
+      slim = runner.run(tag, command, request.probe(), TracerKind.NONE, Optional.empty());
+    } catch (dev.skinnywhale.docker.EngineException e) {
+      // The engine could not even start it (a user name it cannot look up, a missing entrypoint).
+      String why = "did not start: " + e.getMessage();
+      reporter.warn("`" + command.text() + "` in " + tag + ": " + why);
+      return new TraceResult.Verification(command.text(), fat.outcome(), why, false, List.of());
+    }
     boolean passed =
         request.expectTimeout()
             ? slim.succeeded(true)

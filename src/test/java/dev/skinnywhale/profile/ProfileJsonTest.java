@@ -90,8 +90,15 @@ class ProfileJsonTest {
         Fixtures.handWritten(
             "odd",
             List.of(),
-            List.of(ProfileEntry.of("/opt/caf\u00e9/\"q\"\tx", EntryType.FILE, Why.OPENED)));
-    assertEquals(p, parse(json.write(p)));
+            List.of(
+                ProfileEntry.of(
+                    dev.skinnywhale.rootfs.FsPath.fromText("/opt/caf\u00e9/\"q\"\tx"),
+                    EntryType.FILE,
+                    Why.OPENED)));
+    String text = json.write(p);
+    assertEquals(p, parse(text));
+    // In the file the name is UTF-8 text, as a person would write it, not one char per byte.
+    assertTrue(text.contains("caf\u00e9"), text);
   }
 
   @Test

@@ -150,6 +150,11 @@ final class FakeEngine implements DockerEngine {
   }
 
   @Override
+  public boolean networkExists(String name) {
+    return name.equals("none") || name.equals("host");
+  }
+
+  @Override
   public String commit(String containerId, Map<String, String> labels) {
     throw new UnsupportedOperationException();
   }

@@ -18,6 +18,7 @@ import dev.skinnywhale.tracelog.StraceLogParser;
 import java.io.StringReader;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -109,10 +110,33 @@ class TraceWorkflowTest {
                 new FsNode.Symlink("/bin/sh", NodeMeta.of(0777), "/usr/bin/dash")));
     assertEquals(
         List.of(ProbeCommand.shell("/bin/sh", "a 'b c'")),
-        TraceWorkflow.commands(List.of("a 'b c'"), withShell));
+        TraceWorkflow.commands(List.of("a 'b c'"), Optional.empty(), withShell));
     assertEquals(
         List.of(new ProbeCommand("a 'b c'", List.of("a", "b c"))),
-        TraceWorkflow.commands(List.of("a 'b c'"), FS));
-    assertThrows(UnusableInputException.class, () -> TraceWorkflow.commands(List.of("a 'b"), FS));
+        TraceWorkflow.commands(List.of("a 'b c'"), Optional.empty(), FS));
+    assertThrows(
+        UnusableInputException.class,
+        () -> TraceWorkflow.commands(List.of("a 'b"), Optional.empty(), FS));
+    assertThrows(
+        UnusableInputException.class,
+        () -> TraceWorkflow.commands(List.of(" "), Optional.empty(), withShell));
+  }
+
+  @Test
+  void commands_runFile_shebangDecidesElseTheShell() {
+    RootFs withShell =
+        RootFs.of(
+            List.of(
+                file("/usr/bin/dash"),
+                new FsNode.Symlink("/bin/sh", NodeMeta.of(0777), "/usr/bin/dash")));
+    var bash = Optional.of(new TraceRequest.RunFile("t.sh", "#!/bin/bash\necho hi\n"));
+    var plain = Optional.of(new TraceRequest.RunFile("t.sh", "echo hi\n"));
+    ProbeCommand byShebang = TraceWorkflow.commands(List.of(), bash, FS).get(0);
+    assertEquals(List.of(ProbeCommand.SCRIPT_PATH), byShebang.argv());
+    assertEquals("--run-file t.sh", byShebang.text());
+    assertEquals(
+        List.of("/bin/sh", ProbeCommand.SCRIPT_PATH),
+        TraceWorkflow.commands(List.of(), plain, withShell).get(0).argv());
+    assertThrows(UnusableInputException.class, () -> TraceWorkflow.commands(List.of(), plain, FS));
   }
 }
