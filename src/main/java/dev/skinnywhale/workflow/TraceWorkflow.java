@@ -151,6 +151,9 @@ public final class TraceWorkflow {
         for (ProbeRun run : probes) {
           traced += addTraced(plan, fs, run.accesses());
         }
+        for (ProbeCommand command : commands) {
+          command.script().ifPresent(script -> addInterpreter(plan, fs, script, source));
+        }
         if (!slim.profiles().isEmpty()) {
           Profiles.apply(
               plan,
@@ -334,6 +337,37 @@ public final class TraceWorkflow {
       }
     }
     return added;
+  }
+
+  /**
+   * The interpreter of a --run-file script: the kernel opens it inside execve, so no trace shows it
+   * (a script in the image is a kept file, and the closure adds its interpreter; this one is not).
+   * {@code #!/usr/bin/env NAME} keeps env and NAME as found on the image's PATH.
+   */
+  static void addInterpreter(
+      KeepPlan.Builder plan, RootFs fs, ProbeCommand.Script script, Source source) {
+    if (!script.hasShebang()) {
+      return;
+    }
+    String line = script.content().lines().findFirst().orElse("").substring(2).strip();
+    List<String> words = List.of(line.split("[ \t]+"));
+    if (words.isEmpty() || words.get(0).isEmpty()) {
+      return;
+    }
+    List<String> programs = new ArrayList<>();
+    programs.add(words.get(0));
+    if (FsPath.name(words.get(0)).equals("env")) {
+      words.stream().skip(1).filter(w -> !w.startsWith("-")).findFirst().ifPresent(programs::add);
+    }
+    for (String program : programs) {
+      SlimWorkflow.findProgram(
+              fs, program, dev.skinnywhale.linker.LinkerEnv.fromImageEnv(source.env()).path())
+          .ifPresent(
+              r -> {
+                r.hops().forEach(hop -> plan.add(hop, Reason.SYMLINK_HOP));
+                plan.add(r.finalPath(), Reason.TRACED);
+              });
+    }
   }
 
   /** Whether an access made (or removed) its path, so the directory it is in is needed. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -94,6 +95,20 @@ class CliErrorsIT {
       assertEquals(java.util.List.of(), DockerCli.temporaryContainers());
     } finally {
       new ProcessBuilder("umount", tiny.toString()).inheritIO().start().waitFor();
+    }
+  }
+
+  @Test
+  void run_badTagOrRelativeGlob_exits2BeforeAnyWork() {
+    for (List<String> args :
+        List.of(
+            List.of("--tag", "Bad Tag", "local/debian:bookworm"),
+            List.of("--tag", "UPPER:1", "local/debian:bookworm"),
+            List.of("--include", "etc/passwd", "local/debian:bookworm"),
+            List.of("trace", "--run", "true", "--exclude", "usr", "local/debian:bookworm"))) {
+      Skinnywhale.Result r = Skinnywhale.run(args.toArray(new String[0]));
+      assertEquals(2, r.exitCode(), r.err());
+      assertFalse(r.err().contains("==>"), "work was done before the usage error: " + r.err());
     }
   }
 
