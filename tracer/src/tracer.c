@@ -1,11 +1,21 @@
 /*
  * tracer: a small static ptrace tracer for skinnywhale.
  *
- *   tracer -o LOG [--timeout SECONDS] [--status FILE] -- PROGRAM ARGS...
+ *   tracer -o LOG [--timeout SECONDS] [--grace SECONDS] [--status FILE] [--no-seccomp]
+ *          -- PROGRAM ARGS...
  *
  * Runs PROGRAM, follows every fork, vfork, clone, clone3 and exec (threads
  * included) and writes one line per path syscall, at its exit, in a subset of
  * strace's `-f -y -o` format. See README.md for the format and the status file.
+ * The run ends with PROGRAM: what it left running is traced for --grace
+ * seconds more, then killed.
+ *
+ * Two modes, same log. seccomp (the default): the child installs a seccomp
+ * filter that returns SECCOMP_RET_TRACE for the syscalls in the native table
+ * only, so a tracee stops twice per path syscall (the seccomp stop, which
+ * stands for the entry, and the exit stop asked for with PTRACE_SYSCALL) and
+ * runs free otherwise (PTRACE_CONT). syscall: PTRACE_SYSCALL everywhere, the
+ * fallback when the filter cannot be installed, and --no-seccomp.
  *
  * Layers: argument parsing (main) -> the ptrace loop (trace_loop) -> one
  * syscall stop (on_entry / on_exit) -> the per-architecture syscall tables ->
@@ -16,19 +26,25 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/time.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <sys/user.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define EXIT_TRACER_ERROR 125
@@ -39,13 +55,19 @@
 #define ARGV_MAX_ITEMS 64
 #define ARGV_MAX_STRING 256
 #define DRAIN_SECONDS 5
+#define DEFAULT_GRACE_SECONDS 2
+#define MAX_SECONDS (86400L * 365)
+#define TICK_MS 100 /* the timer's period once a deadline is due */
+/* Why trace_loop stopped the run; a positive value is a signal's number. */
 #define STOP_TIMEOUT (-1)
+#define STOP_GRACE (-2)
 
 /* ---------------------------------------------------------------- ptrace ABI */
 
 #define SW_PTRACE_GET_SYSCALL_INFO 0x420e
 #define SW_INFO_ENTRY 1
 #define SW_INFO_EXIT 2
+#define SW_INFO_SECCOMP 3
 
 /* struct ptrace_syscall_info of linux/ptrace.h (Linux 5.3+), declared here so
  * the tracer builds against older headers too. */
@@ -280,7 +302,15 @@ struct tracer {
     pid_t root;
     int root_status;
     int root_done;
+    /* Deadlines in monotonic milliseconds (now_ms). timeout_at 0: no --timeout;
+     * grace_at is set when the root exits. */
+    int64_t timeout_at;
+    int64_t grace_ms;
+    int64_t grace_at;
+    size_t killed; /* processes left at the end of the grace period, killed */
     int have_syscall_info; /* PTRACE_GET_SYSCALL_INFO works (Linux 5.3+) */
+    int filtered; /* the tracees carry our seccomp filter: PTRACE_O_TRACESECCOMP is set */
+    int seccomp;  /* seccomp mode: the filter's stops are the entries, PTRACE_CONT elsewhere */
     int have_vm_readv;
     long page_size;
     struct proc **procs;
@@ -288,17 +318,38 @@ struct tracer {
     size_t cap;
 };
 
-/* Set by signal handlers only; the loop reads them after waitpid returns. */
-static volatile sig_atomic_t got_alarm;
+/* Set by a signal handler only; the loop reads it after waitpid returns. */
 static volatile sig_atomic_t got_stop_signal;
 
-static void on_alarm(int sig) {
-    (void)sig;
-    got_alarm = 1;
-    alarm(1); /* if the first one raced with waitpid, the next interrupts it */
-}
+/* SIGALRM only interrupts waitpid (EINTR); the loop compares the clock with
+ * its deadlines. */
+static void on_alarm(int sig) { (void)sig; }
 
 static void on_stop_signal(int sig) { got_stop_signal = sig; }
+
+/* ------------------------------------------------------------- time */
+
+static int64_t now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* SIGALRM at `at` (now_ms time; 0 disarms), then every TICK_MS: a tick that
+ * came between the loop's look at the clock and waitpid is followed by the
+ * next, which interrupts it. */
+static void arm_timer(int64_t at) {
+    struct itimerval it;
+    memset(&it, 0, sizeof(it));
+    if (at) {
+        int64_t d = at - now_ms();
+        if (d < 1) d = 1;
+        it.it_value.tv_sec = (time_t)(d / 1000);
+        it.it_value.tv_usec = (suseconds_t)(d % 1000 * 1000);
+        it.it_interval.tv_usec = TICK_MS * 1000;
+    }
+    setitimer(ITIMER_REAL, &it, NULL);
+}
 
 /* ---------------------------------------------------------- proc table */
 
@@ -835,7 +886,7 @@ static void on_exit_stop(struct tracer *t, struct proc *p, int64_t rval, int is_
 }
 
 /* Register fallback for kernels without PTRACE_GET_SYSCALL_INFO: entry and
- * exit told apart by toggling; the native architecture only. */
+ * exit told apart by toggling (in syscall mode); the native architecture only. */
 static int regs_stop(pid_t pid, uint64_t *nr, uint64_t args[6], int64_t *ret) {
 #if defined(__x86_64__)
     struct user_regs_struct r;
@@ -874,47 +925,132 @@ static void on_syscall_stop(struct tracer *t, struct proc *p) {
     uint64_t nr, args[6];
     int64_t ret;
     if (regs_stop(p->pid, &nr, args, &ret) < 0) return;
-    if (!p->in_syscall) {
+    if (!p->in_syscall && !t->seccomp) {
         p->in_syscall = 1;
         on_entry(t, p, arch_of(NATIVE_AUDIT_ARCH), nr, args);
-    } else {
+    } else { /* in seccomp mode every syscall stop is an exit: see resume */
         p->in_syscall = 0;
         on_exit_stop(t, p, ret, ret < 0 && ret >= -4095);
     }
 }
 
+/* A PTRACE_EVENT_SECCOMP stop in seccomp mode: the syscall's entry. The
+ * kernel (4.8+) stops here after any syscall-entry stop and before running
+ * the call, so the registers hold the number and the arguments; the tracee is
+ * then resumed with PTRACE_SYSCALL for this one call (see resume), and the
+ * next syscall stop is its exit. */
+static void on_seccomp_stop(struct tracer *t, struct proc *p) {
+    if (t->have_syscall_info) {
+        struct sw_syscall_info info;
+        memset(&info, 0, sizeof(info));
+        long n = ptrace(SW_PTRACE_GET_SYSCALL_INFO, p->pid, (void *)sizeof(info), &info);
+        if (n > 0 && info.op == SW_INFO_SECCOMP) {
+            on_entry(t, p, arch_of(info.arch), info.seccomp.nr, info.seccomp.args);
+            return;
+        }
+        if (n < 0 && errno == ESRCH) return;
+        if (n < 0) t->have_syscall_info = 0;
+    }
+    uint64_t nr, args[6];
+    int64_t ret;
+    if (regs_stop(p->pid, &nr, args, &ret) < 0) return;
+    on_entry(t, p, arch_of(NATIVE_AUDIT_ARCH), nr, args);
+}
+
 /* --------------------------------------------------------------- loop */
 
-static void restart(pid_t pid, int sig) { ptrace(PTRACE_SYSCALL, pid, NULL, (void *)(long)sig); }
+/* Resumes a tracee. syscall mode: always PTRACE_SYSCALL. seccomp mode:
+ * PTRACE_SYSCALL only between a path syscall's seccomp stop and its exit stop
+ * (through the fork, vfork, clone and exec event stops on the way), so that
+ * the exit stops; PTRACE_CONT otherwise, and the filter picks the next stop. */
+static void resume(const struct tracer *t, pid_t pid, const struct proc *p, int sig) {
+    int op = PTRACE_SYSCALL;
+    if (t->seccomp && !(p && p->e.active && p->e.se)) op = PTRACE_CONT;
+    ptrace(op, pid, NULL, (void *)(long)sig);
+}
 
 static void kill_all(struct tracer *t) {
     for (size_t i = 0; i < t->nprocs; i++) kill(t->procs[i]->pid, SIGKILL);
 }
 
-/* Returns 0 when every tracee is gone, STOP_TIMEOUT when stopped by the
- * timeout, or the number of the signal that interrupted the tracer. */
+/* The live processes (thread groups) among the tracees: distinct Tgid of the
+ * entries of /proc/PID/status whose State is not Z or X. A tracee whose status
+ * cannot be read (no /proc) counts as a process of its own. */
+static size_t count_processes(const struct tracer *t) {
+    pid_t *groups = malloc((t->nprocs ? t->nprocs : 1) * sizeof(*groups));
+    if (!groups) return t->nprocs;
+    size_t n = 0;
+    for (size_t i = 0; i < t->nprocs; i++) {
+        pid_t tgid = t->procs[i]->pid;
+        char state = 'R';
+        char path[64], line[256];
+        snprintf(path, sizeof(path), "/proc/%d/status", (int)tgid);
+        FILE *f = fopen(path, "re");
+        if (f) {
+            while (fgets(line, sizeof(line), f)) {
+                if (!strncmp(line, "State:", 6)) state = line[6 + strspn(line + 6, " \t")];
+                else if (!strncmp(line, "Tgid:", 5)) tgid = (pid_t)strtol(line + 5, NULL, 10);
+            }
+            fclose(f);
+        }
+        if (state == 'Z' || state == 'X') continue;
+        size_t j = 0;
+        while (j < n && groups[j] != tgid) j++;
+        if (j == n) groups[n++] = tgid;
+    }
+    free(groups);
+    return n;
+}
+
+/* Which deadline, if any, ends the run at `now`: STOP_TIMEOUT, STOP_GRACE or
+ * 0. When both have passed, the earlier one (a tie goes to the grace period:
+ * the program ended within the time limit). */
+static int due(const struct tracer *t, int64_t now) {
+    int timeout = t->timeout_at && now >= t->timeout_at;
+    int grace = t->root_done && now >= t->grace_at;
+    if (timeout && !(grace && t->grace_at <= t->timeout_at)) return STOP_TIMEOUT;
+    return grace ? STOP_GRACE : 0;
+}
+
+/* Returns 0 when every tracee is gone (the root last, or the others within the
+ * grace period after it), STOP_GRACE when what the root left was killed at the
+ * end of the grace period, STOP_TIMEOUT when stopped by the timeout, or the
+ * number of the signal that interrupted the tracer. Every tracee's exit is
+ * reaped before it returns, except when the drain after a kill takes longer than
+ * DRAIN_SECONDS. */
 static int trace_loop(struct tracer *t) {
     int stopping = 0;
+    int64_t drain_at = 0;
     for (;;) {
-        if (!stopping && (got_alarm || got_stop_signal)) {
-            stopping = got_alarm ? STOP_TIMEOUT : got_stop_signal;
-            fflush(t->log);
-            kill_all(t);
-            got_alarm = 0;
-            alarm(DRAIN_SECONDS);
-        } else if (stopping && got_alarm) {
+        int64_t now = now_ms();
+        if (!stopping) {
+            stopping = got_stop_signal ? got_stop_signal : due(t, now);
+            if (stopping) {
+                fflush(t->log);
+                if (stopping == STOP_GRACE) t->killed = count_processes(t);
+                kill_all(t);
+                drain_at = now + DRAIN_SECONDS * 1000;
+                arm_timer(drain_at);
+            }
+        } else if (now >= drain_at) {
             return stopping; /* PTRACE_O_EXITKILL kills what is left when we exit */
         }
         int st;
         pid_t pid = waitpid(-1, &st, __WALL);
         if (pid < 0) {
             if (errno == EINTR) continue;
-            return stopping; /* ECHILD: nothing left to trace */
+            return stopping; /* ECHILD: nothing left to trace, nothing left to reap */
         }
         if (WIFEXITED(st) || WIFSIGNALED(st)) {
             if (pid == t->root) {
                 t->root_status = st;
                 t->root_done = 1;
+                t->grace_at = now_ms() + t->grace_ms;
+                if (!stopping) {
+                    int64_t next = t->grace_at;
+                    if (t->timeout_at && t->timeout_at < next) next = t->timeout_at;
+                    arm_timer(next);
+                }
             }
             remove_proc(t, pid);
             continue;
@@ -923,11 +1059,12 @@ static int trace_loop(struct tracer *t) {
         struct proc *p = add_proc(t, pid);
         if (stopping) {
             kill(pid, SIGKILL);
-            restart(pid, 0);
+            resume(t, pid, p, 0);
             continue;
         }
-        if (!p) { /* out of memory: let it run untraced rather than hang it */
-            ptrace(PTRACE_DETACH, pid, NULL, NULL);
+        if (!p) { /* out of memory: let it run unrecorded rather than hang it */
+            if (t->filtered) resume(t, pid, NULL, 0); /* detached, the filter would make path calls ENOSYS */
+            else ptrace(PTRACE_DETACH, pid, NULL, NULL);
             continue;
         }
         int sig = WSTOPSIG(st);
@@ -935,7 +1072,16 @@ static int trace_loop(struct tracer *t) {
         if (sig == (SIGTRAP | 0x80)) {
             p->expect_stop = 0;
             on_syscall_stop(t, p);
-            restart(pid, 0);
+            resume(t, pid, p, 0);
+            continue;
+        }
+        if (event == PTRACE_EVENT_SECCOMP) {
+            /* seccomp mode: a path syscall's entry. syscall mode with the filter
+             * installed (a kernel without PTRACE_GET_SYSCALL_INFO): the entry and
+             * exit stops do the work and this one is passed over. */
+            p->expect_stop = 0;
+            if (t->seccomp) on_seccomp_stop(t, p);
+            resume(t, pid, p, 0);
             continue;
         }
         if (event) {
@@ -954,24 +1100,71 @@ static int trace_loop(struct tracer *t) {
                     remove_proc(t, old->pid);
                 }
             }
-            restart(pid, 0);
+            resume(t, pid, p, 0);
             continue;
         }
         if (p->expect_stop && sig == SIGSTOP) {
             p->expect_stop = 0;
-            restart(pid, 0);
+            resume(t, pid, p, 0);
             continue;
         }
         siginfo_t si;
-        if (ptrace(PTRACE_GETSIGINFO, pid, NULL, &si) < 0) restart(pid, 0); /* group-stop */
-        else restart(pid, sig);                                               /* deliver it */
+        if (ptrace(PTRACE_GETSIGINFO, pid, NULL, &si) < 0) resume(t, pid, p, 0); /* group-stop */
+        else resume(t, pid, p, sig);                                               /* deliver it */
     }
+}
+
+/* ------------------------------------------------------ seccomp filter */
+
+/* One JEQ per syscall of the native table, plus five instructions. */
+#define FILTER_MAX 128
+
+/* The filter of seccomp mode: SECCOMP_RET_TRACE for every syscall in the
+ * native architecture's table, SECCOMP_RET_ALLOW for everything else. Other
+ * audit architectures (32-bit x86 on x86_64, AArch32 on aarch64) are allowed:
+ * the tracer decodes none of their syscalls in either mode, and their forks
+ * and execs are still followed, since ptrace's event stops do not depend on
+ * the filter. x32 calls (AUDIT_ARCH_X86_64, nr | 0x40000000) match no entry.
+ * It reads nr and arch only, so Linux 5.11+ caches the allowed calls and does
+ * not even run it for them. Returns the number of instructions, 0 if the table
+ * does not fit (an 8-bit jump offset). */
+static unsigned short build_filter(struct sock_filter *out, size_t cap) {
+    const struct arch *a = arch_of(NATIVE_AUDIT_ARCH);
+    size_t n = a->table_len;
+    if (n + 5 > cap || n + 1 > 255) return 0;
+    size_t pos = 0;
+    /* 0: A = arch; 1: if (A != native) goto allow; 2: A = nr */
+    out[pos++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+    out[pos++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, a->audit, 0, (unsigned char)(n + 1));
+    out[pos++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+    /* 3 + i: if (A == table[i].nr) goto trace */
+    for (size_t i = 0; i < n; i++)
+        out[pos++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)a->table[i].nr,
+                                                  (unsigned char)(n - i), 0);
+    out[pos++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW); /* 3 + n: allow */
+    out[pos++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE); /* 4 + n: trace */
+    return (unsigned short)pos;
+}
+
+/* In the child, before PTRACE_TRACEME: 0 when the filter is installed. The
+ * NULL probe first (EFAULT: filter mode exists) so that no_new_privs is set
+ * only when the filter can follow; no_new_privs is what lets an unprivileged
+ * process install a filter. Between here and the tracer setting
+ * PTRACE_O_TRACESECCOMP the child must make no call of the table: without a
+ * tracer asking for seccomp stops, SECCOMP_RET_TRACE fails it with ENOSYS. */
+static int install_filter(const struct sock_fprog *prog) {
+    if (prog->len == 0) return -1;
+    if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, NULL, 0, 0) == 0 || errno != EFAULT) return -1;
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) return -1;
+    return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog, 0, 0);
 }
 
 /* -------------------------------------------------------------- main */
 
 static void usage(void) {
-    fputs("usage: tracer -o LOG [--timeout SECONDS] [--status FILE] -- PROGRAM [ARGS...]\n", stderr);
+    fputs("usage: tracer -o LOG [--timeout SECONDS] [--grace SECONDS] [--status FILE] [--no-seccomp]\n"
+          "              -- PROGRAM [ARGS...]\n",
+          stderr);
 }
 
 static void write_status(const char *file, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -1024,9 +1217,19 @@ static void report(int fd, const char *what, const char *path, int err) {
     }
 }
 
+/* A count of seconds, 0 to MAX_SECONDS; -1 when it is not one. */
+static long parse_seconds(const char *text) {
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (!*text || *end || errno || v < 0 || v > MAX_SECONDS) return -1;
+    return v;
+}
+
 int main(int argc, char **argv) {
     const char *log_file = NULL, *status_file = NULL;
-    long timeout = 0;
+    long timeout = 0, grace = DEFAULT_GRACE_SECONDS;
+    int use_seccomp = 1;
     int i = 1;
     for (; i < argc; i++) {
         if (!strcmp(argv[i], "--")) {
@@ -1034,16 +1237,20 @@ int main(int argc, char **argv) {
             break;
         } else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
             log_file = argv[++i];
+        } else if (!strcmp(argv[i], "--no-seccomp")) {
+            use_seccomp = 0;
         } else if (!strcmp(argv[i], "--status") && i + 1 < argc) {
             status_file = argv[++i];
-        } else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) {
-            char *end;
-            timeout = strtol(argv[++i], &end, 10);
-            if (*end || timeout < 0 || timeout > 86400 * 365) {
+        } else if ((!strcmp(argv[i], "--timeout") || !strcmp(argv[i], "--grace")) && i + 1 < argc) {
+            const char *option = argv[i];
+            long v = parse_seconds(argv[++i]);
+            if (v < 0) {
                 usage();
-                write_status(status_file, "error usage: bad --timeout %s", argv[i]);
+                write_status(status_file, "error usage: bad %s %s", option, argv[i]);
                 return EXIT_TRACER_ERROR;
             }
+            if (option[2] == 't') timeout = v;
+            else grace = v;
         } else if (argv[i][0] == '-') {
             usage();
             write_status(status_file, "error usage: unknown option %s", argv[i]);
@@ -1078,8 +1285,13 @@ int main(int argc, char **argv) {
     }
     setvbuf(t.log, NULL, _IOFBF, 1 << 16);
 
-    int pfd[2];
-    if (pipe2(pfd, O_CLOEXEC) < 0) {
+    struct sock_filter filter[FILTER_MAX];
+    struct sock_fprog prog = {use_seccomp ? build_filter(filter, LEN(filter)) : 0, filter};
+
+    /* pfd: the child's error message, if any; mfd: one byte, 'f' when it
+     * installed the filter. */
+    int pfd[2], mfd[2];
+    if (pipe2(pfd, O_CLOEXEC) < 0 || pipe2(mfd, O_CLOEXEC) < 0) {
         write_status(status_file, "error pipe: %s", strerror(errno));
         return EXIT_TRACER_ERROR;
     }
@@ -1090,6 +1302,9 @@ int main(int argc, char **argv) {
     }
     if (child == 0) {
         close(pfd[0]);
+        close(mfd[0]);
+        ssize_t w = write(mfd[1], install_filter(&prog) == 0 ? "f" : "-", 1);
+        (void)w;
         if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0) {
             report(pfd[1], "ptrace", NULL, errno);
             _exit(EXIT_TRACER_ERROR);
@@ -1101,6 +1316,7 @@ int main(int argc, char **argv) {
         _exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE);
     }
     close(pfd[1]);
+    close(mfd[1]);
     t.root = child;
 
     struct sigaction sa;
@@ -1123,8 +1339,17 @@ int main(int argc, char **argv) {
         write_status(status_file, "error %s", n > 0 ? msg : "tracee vanished before exec");
         return EXIT_TRACER_ERROR;
     }
+    char filtered = 0;
+    t.filtered = read(mfd[0], &filtered, 1) == 1 && filtered == 'f';
+    close(mfd[0]);
+    /* At a signal-delivery stop PTRACE_GET_SYSCALL_INFO answers op NONE on
+     * 5.3+. seccomp mode needs it: with it the seccomp stop is known to come
+     * before the exit stop (4.8+), and the arch is the tracee's own. */
+    struct sw_syscall_info probe;
+    if (ptrace(SW_PTRACE_GET_SYSCALL_INFO, child, (void *)sizeof(probe), &probe) <= 0) t.have_syscall_info = 0;
+    t.seccomp = t.filtered && t.have_syscall_info;
     long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
-                PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL;
+                PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL | (t.filtered ? PTRACE_O_TRACESECCOMP : 0);
     if (ptrace(PTRACE_SETOPTIONS, child, NULL, (void *)opts) < 0) {
         int err = errno;
         kill(child, SIGKILL);
@@ -1138,11 +1363,15 @@ int main(int argc, char **argv) {
         return EXIT_TRACER_ERROR;
     }
     root->expect_stop = 0;
-    if (timeout > 0) alarm((unsigned)timeout);
-    restart(child, 0);
+    t.grace_ms = grace * 1000;
+    if (timeout > 0) {
+        t.timeout_at = now_ms() + timeout * 1000;
+        arm_timer(t.timeout_at);
+    }
+    resume(&t, child, root, 0);
 
     int stopped = trace_loop(&t);
-    alarm(0);
+    arm_timer(0);
     int log_error = fflush(t.log) != 0 || ferror(t.log);
     int log_errno = errno;
     fclose(t.log);
@@ -1151,8 +1380,9 @@ int main(int argc, char **argv) {
     ssize_t n = read(pfd[0], msg, sizeof(msg) - 1);
     msg[n > 0 ? n : 0] = 0;
 
+    const char *mode = t.seccomp ? "" : " mode=syscall";
     if (stopped == STOP_TIMEOUT) {
-        write_status(status_file, "timeout");
+        write_status(status_file, "timeout%s", mode);
         return EXIT_TIMEOUT;
     }
     if (stopped > 0) {
@@ -1171,10 +1401,12 @@ int main(int argc, char **argv) {
         write_status(status_file, "error lost the program's exit status");
         return EXIT_TRACER_ERROR;
     }
+    char killed[32] = "";
+    if (t.killed) snprintf(killed, sizeof(killed), " killed=%zu", t.killed);
     if (WIFSIGNALED(t.root_status)) {
-        write_status(status_file, "ok signal=%d", WTERMSIG(t.root_status));
+        write_status(status_file, "ok signal=%d%s%s", WTERMSIG(t.root_status), killed, mode);
         return 128 + WTERMSIG(t.root_status);
     }
-    write_status(status_file, "ok exit=%d", WEXITSTATUS(t.root_status));
+    write_status(status_file, "ok exit=%d%s%s", WEXITSTATUS(t.root_status), killed, mode);
     return WEXITSTATUS(t.root_status);
 }

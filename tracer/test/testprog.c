@@ -7,17 +7,27 @@
  *   testprog exit N           exits with N
  *   testprog signal           dies of SIGTERM
  *   testprog hang PIDFILE     forks a child that writes its pid to PIDFILE; both pause forever
+ *   testprog orphan PIDFILE N forks a child that writes its pid to PIDFILE and pauses forever;
+ *                             exits with N once the child has written it
+ *   testprog linger DIR       exits 0 at once; its child opens DIR/linger.txt 300 ms later
+ *   testprog own-seccomp DIR  installs a seccomp filter of its own, then opens a file and
+ *                             starts a child by fork+exec (DIR holds the fixture files)
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -192,17 +202,81 @@ static int run_child(const char *name) {
     return 0;
 }
 
-static int run_hang(const char *pidfile) {
+/* A program with a seccomp filter of its own (a sandbox, a JVM option, a
+ * systemd unit): getppid fails with EPERM, everything else is allowed. The
+ * filter is stacked on the tracer's; the path calls after it are still logged,
+ * in the program and in a child it execs. */
+static int run_own_seccomp(void) {
+#if defined(__x86_64__)
+    const unsigned arch = AUDIT_ARCH_X86_64;
+#elif defined(__aarch64__)
+    const unsigned arch = AUDIT_ARCH_AARCH64;
+#endif
+    struct sock_filter filter[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, arch, 0, 3),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog prog = {sizeof(filter) / sizeof(filter[0]), filter};
+    must(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0, "PR_SET_NO_NEW_PRIVS");
+    must(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) == 0, "PR_SET_SECCOMP");
+    must_fail(syscall(SYS_getppid), EPERM, "getppid under the own filter");
+    run_child("own-seccomp.txt");
     pid_t pid = fork();
     must(pid >= 0, "fork");
     if (pid == 0) {
+        execl(self, self, "child", dir, "own-seccomp-child.txt", (char *)NULL);
+        _exit(4);
+    }
+    wait_child(pid);
+    return 0;
+}
+
+/* Forks a child that writes its pid to PIDFILE, then pauses forever; returns
+ * once the pid is written. */
+static void start_pauser(const char *pidfile) {
+    int ready[2];
+    must(pipe(ready) == 0, "pipe");
+    pid_t pid = fork();
+    must(pid >= 0, "fork");
+    if (pid == 0) {
+        close(ready[0]);
         FILE *f = fopen(pidfile, "w");
         must(f != NULL, "pidfile");
         fprintf(f, "%d\n", (int)getpid());
-        fclose(f);
+        must(fclose(f) == 0, "pidfile");
+        must(write(ready[1], "r", 1) == 1, "ready");
         for (;;) pause();
     }
+    close(ready[1]);
+    char c;
+    must(read(ready[0], &c, 1) == 1, "ready");
+    close(ready[0]);
+}
+
+static int run_hang(const char *pidfile) {
+    start_pauser(pidfile);
     for (;;) pause();
+    return 0;
+}
+
+/* The root of a run leaves a child behind, as a shell that starts a daemon. */
+static int run_orphan(const char *pidfile, int code) {
+    start_pauser(pidfile);
+    return code;
+}
+
+/* A child that is still working when the root exits, and ends by itself. */
+static int run_linger(void) {
+    pid_t pid = fork();
+    must(pid >= 0, "fork");
+    if (pid == 0) {
+        usleep(300 * 1000);
+        _exit(run_child("linger.txt"));
+    }
     return 0;
 }
 
@@ -223,6 +297,16 @@ int main(int argc, char **argv) {
         return 5;
     }
     if (argc == 3 && !strcmp(argv[1], "hang")) return run_hang(argv[2]);
-    fprintf(stderr, "usage: testprog main DIR | child DIR NAME | exit N | signal | hang PIDFILE\n");
+    if (argc == 4 && !strcmp(argv[1], "orphan")) return run_orphan(argv[2], atoi(argv[3]));
+    if (argc == 3 && !strcmp(argv[1], "linger")) {
+        dir = argv[2];
+        return run_linger();
+    }
+    if (argc == 3 && !strcmp(argv[1], "own-seccomp")) {
+        dir = argv[2];
+        return run_own_seccomp();
+    }
+    fprintf(stderr, "usage: testprog main DIR | child DIR NAME | exit N | signal | hang PIDFILE\n"
+                    "                | orphan PIDFILE N | linger DIR | own-seccomp DIR\n");
     return 2;
 }

@@ -13,7 +13,7 @@ public final class ShutdownGuard implements AutoCloseable {
   }
 
   public static ShutdownGuard install(Cleanup cleanup) {
-    Thread hook = new Thread(cleanup::close, "skinnywhale-cleanup");
+    Thread hook = new Thread(cleanup::interrupted, "skinnywhale-cleanup");
     Runtime.getRuntime().addShutdownHook(hook);
     return new ShutdownGuard(hook);
   }
