@@ -160,10 +160,13 @@ public final class PlanExpander {
             keep(r.finalPath(), EnumSet.of(Reason.SYMLINK_HOP));
           }
         } else if (node.get() instanceof FsNode.HardLink h) {
-          if (fs.get(h.target()).isPresent()) {
+          if (fs.get(h.target()).orElse(null) instanceof FsNode.RegularFile) {
             keep(h.target(), kept.get(path));
           } else {
+            // A link to nothing, to itself or to a non-file (a malformed archive): it cannot be
+            // written as a hard link, so it is left out and reported.
             missing.add(h.target());
+            unreachable.add(path);
           }
         }
       }

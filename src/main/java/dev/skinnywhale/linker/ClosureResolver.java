@@ -51,8 +51,9 @@ import java.util.TreeSet;
  *       '..' in a search path is resolved physically, like the kernel.
  *   <li>Relative names and relative search directories are taken relative to the root (the working
  *       directory is unknown).
- *   <li>No usable ld.so.cache: the directories of /etc/ld.so.conf (with includes) are searched in
- *       its place — what ldconfig would have put into a cache.
+ *   <li>No usable ld.so.cache: the default directories are searched, as the loader does, and then
+ *       the directories of /etc/ld.so.conf (with includes) — what ldconfig would have put into a
+ *       cache — so a library only they hold is still kept.
  *   <li>glibc-hwcaps: the CPU is unknown, so every variant found before the plain library is kept;
  *       the legacy hwcap subdirectories of glibc &lt; 2.37 (tls, haswell, x86_64…) are not
  *       modelled.
@@ -226,7 +227,11 @@ public final class ClosureResolver {
     Obj first = root.withChain(ownRpath(root, flavor));
     Deque<Obj> queue = new ArrayDeque<>();
     queue.add(first);
-    acc.objectsSeen.add(first.key(flavor, ldLibraryPath));
+    // Per program: a library's dependencies depend on what this program has already loaded (a
+    // private copy of libssl found through its RUNPATH, say), so they are worked out again for
+    // each program; the searches themselves are memoised.
+    Set<List<Object>> objectsSeen = new HashSet<>();
+    objectsSeen.add(first.key(flavor, ldLibraryPath));
     // Objects of this process by the names that match them: the loader maps a name only once, and
     // a later DT_NEEDED of the same name (or of a loaded object's DT_SONAME, in glibc) is that
     // object.
@@ -244,7 +249,7 @@ public final class ClosureResolver {
       Obj io =
           new Obj(
               interp.get().finalPath(), ie.info(), parentOf(interp.get().finalPath()), List.of());
-      if (acc.objectsSeen.add(io.key(flavor, ldLibraryPath))) {
+      if (objectsSeen.add(io.key(flavor, ldLibraryPath))) {
         queue.add(io);
       }
     }
@@ -274,7 +279,7 @@ public final class ClosureResolver {
           ElfInfo childInfo = ((Content.Elf) content(l.finalPath())).info();
           Obj child = new Obj(l.finalPath(), childInfo, parentOf(l.path()), obj.chain);
           child = child.withChain(concat(ownRpath(child, flavor), obj.chain));
-          if (acc.objectsSeen.add(child.key(flavor, ldLibraryPath))) {
+          if (objectsSeen.add(child.key(flavor, ldLibraryPath))) {
             queue.add(child);
           }
         }
@@ -334,15 +339,19 @@ public final class ClosureResolver {
       boolean nodeflib = obj.info.noDefaultLib();
       if (cache().isPresent()) {
         steps.add(new Step(nodeflib ? StepKind.CACHE_NODEFLIB : StepKind.CACHE, ""));
-      } else {
+      }
+      if (!nodeflib) {
+        dirs.system.forEach(d -> steps.add(new Step(StepKind.SYSTEM, d)));
+      }
+      if (cache().isEmpty()) {
+        // Without a cache the loader searches the default directories only; a library that only
+        // ld.so.conf's directories hold is looked for there last (it would need a cache at run
+        // time: this keeps it, and the missing cache is the image's own problem).
         for (String d : confDirs()) {
           if (!nodeflib || !underAny(d + "/", dirs.system)) {
             steps.add(new Step(StepKind.CONF, d));
           }
         }
-      }
-      if (!nodeflib) {
-        dirs.system.forEach(d -> steps.add(new Step(StepKind.SYSTEM, d)));
       }
     }
     SearchKey key = new SearchKey(name, new ElfKind(obj.info), List.copyOf(steps), flavor.musl());
@@ -785,7 +794,6 @@ public final class ClosureResolver {
     final LinkedHashSet<Unresolved> unresolved = new LinkedHashSet<>();
     final LinkedHashMap<String, BrokenFile> broken = new LinkedHashMap<>();
     final Set<String> execDone = new HashSet<>();
-    final Set<List<Object>> objectsSeen = new HashSet<>();
 
     void dependency(Dependency d) {
       dependencies.add(d);

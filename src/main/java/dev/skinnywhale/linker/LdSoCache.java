@@ -75,9 +75,14 @@ public final class LdSoCache {
       Objects.requireNonNull(path, "path");
     }
 
-    /** Whether this entry is for a glibc-hwcaps subdirectory variant. */
+    /**
+     * Whether this entry is a CPU-specific variant: a glibc-hwcaps subdirectory (the extension bit)
+     * or, from ldconfig before glibc 2.37, a legacy hwcap subdirectory (tls/, haswell/, ...). The
+     * loader picks one only on a CPU that has the feature, so the plain entry after it is needed
+     * too.
+     */
     public boolean hwcapsVariant() {
-      return (hwcap & HWCAP_EXTENSION) != 0;
+      return hwcap != 0;
     }
   }
 

@@ -43,10 +43,16 @@ public final class ProfileApplier {
           missing.add(entry.path());
         }
         keep.addAll(found);
-      } else if (fs.get(entry.path()).isPresent()) {
-        keep.add(entry.path());
       } else {
-        missing.add(entry.path());
+        // lstat through symlinked directories on the way (a usr-merged /lib): the links crossed
+        // are kept with the node.
+        Resolution r = fs.resolveNoFollow(entry.path());
+        if (r.found()) {
+          keep.addAll(r.hops());
+          keep.add(r.finalPath());
+        } else {
+          missing.add(entry.path());
+        }
       }
     }
     // A kept symlink is only useful with what it points to.

@@ -95,7 +95,7 @@ public final class TarRootFsReader {
         size = 0;
       }
       long dataPos = pos + BLOCK;
-      if (size < 0 || dataPos + size > fileSize) {
+      if (size < 0 || dataPos > fileSize || size > fileSize - dataPos) {
         throw new TarFormatException(
             "truncated tar stream: entry at offset "
                 + headerPos

@@ -184,4 +184,35 @@ class PlanExpanderTest {
         new KeepEntry("/a/b", Set.of(Reason.TRACED, Reason.INCLUDE), true),
         second.entries().get("/a/b"));
   }
+
+  /** A hard link whose target the archive lacks cannot be written: left out and reported. */
+  @Test
+  void testExpand_hardLinkToMissingTarget_leftOutAndReported() {
+    RootFs broken =
+        RootFs.of(
+            List.of(
+                Fixtures.dir("/d", 0755),
+                new FsNode.HardLink("/d/b", Fixtures.meta(0644), "/gone")));
+    AssemblyPlan plan =
+        new PlanExpander().expand(broken, KeepPlan.builder().add("/d/b", Reason.TRACED).build());
+    assertTrue(plan.nodes().stream().noneMatch(n -> n.path().equals("/d/b")), plan.toString());
+    assertTrue(plan.missing().contains("/gone"), plan.missing().toString());
+    new LayerBuilderProbe().write(plan);
+  }
+
+  /** Writing the layer must not fail on what the expansion kept. */
+  private static final class LayerBuilderProbe {
+    void write(AssemblyPlan plan) {
+      try {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("probe");
+        try (var layer = new LayerBuilder().write(plan, dir)) {
+          assertTrue(layer.size() > 0);
+        } finally {
+          dev.skinnywhale.workflow.TempFiles.deleteRecursively(dir);
+        }
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+  }
 }

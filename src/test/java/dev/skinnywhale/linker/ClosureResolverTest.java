@@ -537,4 +537,76 @@ class ClosureResolverTest {
     assertEquals(first, second);
     assertEquals(List.of(), first.unresolved());
   }
+
+  /** Regression: a library's own dependencies are worked out for every program that loads it. */
+  @Test
+  void closureOf_privateCopyInOneProgram_otherProgramStillGetsTheSystemCopy() {
+    RootFs fs =
+        new TestFs()
+            .debianBase()
+            .file(
+                "/etc/ld.so.cache",
+                debianCache(
+                    "libssl.so.3", "/usr/lib/x86_64-linux-gnu/libssl.so.3",
+                    "libcurl.so.4", "/usr/lib/x86_64-linux-gnu/libcurl.so.4"))
+            .elf("/usr/lib/x86_64-linux-gnu/libssl.so.3", lib("libc.so.6").soname("libssl.so.3"))
+            .elf(
+                "/usr/lib/x86_64-linux-gnu/libcurl.so.4", lib("libssl.so.3").soname("libcurl.so.4"))
+            .elf("/opt/app/lib/libssl.so.3", lib("libc.so.6").soname("libssl.so.3"))
+            .elf(
+                "/opt/app/bin/app",
+                program("libssl.so.3", "libcurl.so.4").runpath("$ORIGIN/../lib"))
+            .elf("/usr/bin/curl", program("libcurl.so.4"))
+            .build();
+    Closure c = closure(fs, ENV, "/opt/app/bin/app", "/usr/bin/curl");
+    assertTrue(
+        c.pathsToKeep().contains("/usr/lib/x86_64-linux-gnu/libssl.so.3"),
+        "curl's libssl missing: " + c.pathsToKeep());
+    assertTrue(c.pathsToKeep().contains("/opt/app/lib/libssl.so.3"), c.pathsToKeep().toString());
+  }
+
+  /** Regression: a legacy hwcap cache entry (haswell/, glibc < 2.37) does not end the search. */
+  @Test
+  void closureOf_legacyHwcapCacheEntry_plainLibraryKeptToo() {
+    byte[] cache =
+        new LdSoCacheFixture()
+            .add("libc.so.6", "/lib/x86_64-linux-gnu/libc.so.6", LdSoCacheFixture.X86_64)
+            .add(
+                "libfoo.so.1",
+                "/usr/lib/x86_64-linux-gnu/haswell/libfoo.so.1",
+                LdSoCacheFixture.X86_64,
+                1L << 3)
+            .add("libfoo.so.1", "/usr/lib/x86_64-linux-gnu/libfoo.so.1", LdSoCacheFixture.X86_64)
+            .newFormat();
+    RootFs fs =
+        new TestFs()
+            .debianBase()
+            .file("/etc/ld.so.cache", cache)
+            .elf("/usr/lib/x86_64-linux-gnu/haswell/libfoo.so.1", lib().soname("libfoo.so.1"))
+            .elf("/usr/lib/x86_64-linux-gnu/libfoo.so.1", lib().soname("libfoo.so.1"))
+            .elf("/usr/bin/app", program("libfoo.so.1"))
+            .build();
+    Closure c = closure(fs, ENV, "/usr/bin/app");
+    assertTrue(
+        c.pathsToKeep().contains("/usr/lib/x86_64-linux-gnu/libfoo.so.1"),
+        c.pathsToKeep().toString());
+    assertTrue(
+        c.pathsToKeep().contains("/usr/lib/x86_64-linux-gnu/haswell/libfoo.so.1"),
+        c.pathsToKeep().toString());
+  }
+
+  /** Regression: without a cache the default directories come before ld.so.conf's. */
+  @Test
+  void closureOf_noCache_defaultDirsBeforeConfDirs() {
+    RootFs fs =
+        new TestFs()
+            .debianBase()
+            .text("/etc/ld.so.conf", "/usr/local/lib\n")
+            .elf("/usr/local/lib/libfoo.so.1", lib().soname("libfoo.so.1"))
+            .elf("/usr/lib/x86_64-linux-gnu/libfoo.so.1", lib().soname("libfoo.so.1"))
+            .elf("/usr/bin/app", program("libfoo.so.1"))
+            .build();
+    Closure c = closure(fs, ENV, "/usr/bin/app");
+    assertEquals("/usr/lib/x86_64-linux-gnu/libfoo.so.1", found(c, "/usr/bin/app", "libfoo.so.1"));
+  }
 }

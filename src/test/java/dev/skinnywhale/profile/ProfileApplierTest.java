@@ -1,6 +1,7 @@
 package dev.skinnywhale.profile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.skinnywhale.rootfs.BytesBlob;
 import dev.skinnywhale.rootfs.FsNode;
@@ -79,6 +80,24 @@ class ProfileApplierTest {
             "/usr/lib/x86_64-linux-gnu/libnss_files.so.2"),
         List.copyOf(applied.paths()));
     assertEquals(List.of(), applied.missing());
+  }
+
+  /** A literal entry through a usr-merged /lib is found, and the link crossed is kept. */
+  @Test
+  void apply_literalBelowSymlinkedDirectory_foundWithTheLink() {
+    Profile p =
+        Fixtures.handWritten(
+            "nss",
+            List.of(),
+            List.of(
+                ProfileEntry.of(
+                    "/lib/x86_64-linux-gnu/libnss_files.so.2", EntryType.FILE, Why.OPENED)));
+    ProfileApplier.Applied applied = ProfileApplier.apply(image(), p);
+    assertEquals(List.of(), applied.missing());
+    assertTrue(applied.paths().contains("/lib"), applied.paths().toString());
+    assertTrue(
+        applied.paths().contains("/usr/lib/x86_64-linux-gnu/libnss_files.so.2"),
+        applied.paths().toString());
   }
 
   @Test

@@ -68,6 +68,10 @@ class TarRootFsReaderTest {
             new RawTar().pax("path", bytes("ev\0il")).entry("ok", '0', "", "").end(),
             "NUL"),
         Arguments.of(
+            "PAX size so large the offset overflows",
+            new RawTar().pax("size", bytes("9223372036854775807")).entry("big", '0', "", "").end(),
+            "truncated"),
+        Arguments.of(
             "hard link escaping",
             new RawTar().entry("link", '1', "", "../../etc/shadow").end(),
             "escapes the root"),
