@@ -69,7 +69,7 @@ final class Summary {
     int unresolved = r.closure().unresolved().size();
     if (unresolved > 0) {
       out.printf(
-          "%d shared libraries could not be resolved (see the warnings above)%n", unresolved);
+          "%d libraries or interpreters could not be found (see the warnings above)%n", unresolved);
     }
     out.printf("before: %s%n", bytes(r.fatSize()));
     out.printf(

@@ -23,7 +23,9 @@ import java.util.regex.Pattern;
  *       file=NAME [0]; generating link map}: the last file tried was loaded, the others failed; a
  *       library found through {@code search cache=} names no file here (its {@code calling init}
  *       does);
- *   <li>{@code file=/abs/path [0]; generating link map}: a library loaded by path.
+ *   <li>{@code file=/abs/path [0]; generating link map}: a library loaded by path;
+ *   <li>{@code initialize program: NAME}: the program, {@link AccessKind#EXEC}, as given (a bare
+ *       name is not resolved here: the PATH is the image's).
  * </ul>
  *
  * Every line starts with the pid right-aligned, a colon and a tab; any other line throws {@link
@@ -37,6 +39,7 @@ public final class LdDebugLogParser {
   private static final String TRYING = "trying file=";
   private static final String SEARCH_CACHE = "search cache=";
   private static final String[] INIT = {"calling init: ", "calling preinit: "};
+  private static final String PROGRAM = "initialize program: ";
 
   public AccessSet parse(List<Path> files) throws IOException {
     AccessSet all = AccessSet.empty();
@@ -89,6 +92,15 @@ public final class LdDebugLogParser {
           out.add(PathNames.normalize(found), AccessKind.LOADED, true, pid);
         }
         search.failAll(out, pid);
+      } else if (text.startsWith(PROGRAM) && text.length() > PROGRAM.length()) {
+        // The program itself, as the loader was given it: an absolute path, or a name the kernel
+        // found on PATH (kept as it is; the caller looks it up in the image).
+        String program = text.substring(PROGRAM.length());
+        out.add(
+            program.startsWith("/") ? PathNames.normalize(program) : program,
+            AccessKind.EXEC,
+            true,
+            pid);
       } else {
         for (String prefix : INIT) {
           if (text.startsWith(prefix) && text.length() > prefix.length() + 1) {

@@ -104,6 +104,8 @@ public final class SlimWorkflow {
                       Profiles.load(profiles, request.profiles(), fs, reporter),
                       request.strictProfiles(),
                       reporter));
+        } else {
+          suggestProfiles(fs, plan.build());
         }
         addRequested(plan, fs, request, reporter);
         addRuntimeConfig(plan, fs, source, Optional.empty(), Optional.empty());
@@ -152,6 +154,37 @@ public final class SlimWorkflow {
               + " is taken against its own image");
     }
     return source;
+  }
+
+  /**
+   * A static slim cannot see what programs load at run time (NSS modules, time zones,
+   * certificates); when a known profile matches the image and names files the plan does not keep,
+   * says which profiles --profile auto would add. Reading only: the plan is not changed.
+   */
+  private void suggestProfiles(RootFs fs, KeepPlan plan) {
+    try {
+      List<String> useful = new ArrayList<>();
+      var known = profiles.list().stream().map(s -> s.profile()).toList();
+      for (var profile : dev.skinnywhale.profile.ProfileApplier.auto(fs, known)) {
+        var applied = dev.skinnywhale.profile.ProfileApplier.apply(fs, profile);
+        if (applied.paths().stream()
+            .anyMatch(
+                p ->
+                    !plan.entries().containsKey(p)
+                        && fs.get(p).filter(n -> n instanceof FsNode.RegularFile).isPresent())) {
+          useful.add(profile.name());
+        }
+      }
+      if (!useful.isEmpty()) {
+        reporter.info(
+            "note: the static closure does not see files loaded at run time; --profile auto would"
+                + " also keep those of: "
+                + String.join(", ", useful)
+                + " (or run `skinnywhale trace`)");
+      }
+    } catch (RuntimeException e) {
+      reporter.debug("no profile suggestion: " + e.getMessage());
+    }
   }
 
   /** Refuses, before any work, a tag that would be taken away from the source image itself. */
@@ -271,6 +304,8 @@ public final class SlimWorkflow {
       }
     }
     List<String> dirs = new ArrayList<>();
+    // /tmp (empty, with its mode): where mktemp, tempfile and most runtimes write.
+    dirs.add("/tmp");
     if (!config.path("WorkingDir").asText("").isEmpty()) {
       dirs.add(config.path("WorkingDir").asText());
     }
@@ -468,6 +503,12 @@ public final class SlimWorkflow {
     List<Unresolved> unresolved = new ArrayList<>();
     SortedSet<String> reported = new TreeSet<>();
     for (Unresolved u : closure.unresolved()) {
+      if (u.kind() == dev.skinnywhale.linker.DependencyKind.SCRIPT_INTERPRETER
+          && !u.name().startsWith("/")) {
+        // "#!./perl" and the like: relative to a working directory nobody knows.
+        reporter.debug("relative script interpreter " + u.name() + " of " + u.neededBy());
+        continue;
+      }
       String kept = keptByName.get(u.name());
       if (kept != null) {
         reporter.debug(

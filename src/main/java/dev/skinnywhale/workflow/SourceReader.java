@@ -73,6 +73,18 @@ public final class SourceReader {
 
   /** A container (id, prefix or name) if one matches, else an image; containers win a tie. */
   public Source find(String reference) {
+    try {
+      return findUnambiguous(reference);
+    } catch (dev.skinnywhale.docker.EngineException e) {
+      if (String.valueOf(e.getMessage()).contains("Multiple IDs found")) {
+        throw new NotFoundException(
+            reference + " is ambiguous: several containers or images have ids starting with it");
+      }
+      throw e;
+    }
+  }
+
+  private Source findUnambiguous(String reference) {
     Optional<ContainerDetails> container = engine.findContainer(reference);
     if (container.isPresent()) {
       ContainerDetails c = container.get();

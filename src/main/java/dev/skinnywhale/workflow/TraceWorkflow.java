@@ -75,6 +75,11 @@ public final class TraceWorkflow {
         throw new UnusableInputException(
             "--network " + request.probe().network() + ": no such network");
       }
+      if (request.forceLdDebug()) {
+        reporter.warn(
+            "--ld-debug sees the libraries programs load, not the data files they open: keep those"
+                + " with --include or a profile");
+      }
       KeepStrategy keep =
           slim.keep()
               .orElse(
@@ -148,10 +153,16 @@ public final class TraceWorkflow {
           changeSetSize = kept.size();
         }
         int traced = 0;
+        List<String> imagePath = dev.skinnywhale.linker.LinkerEnv.fromImageEnv(source.env()).path();
         for (ProbeRun run : probes) {
-          traced += addTraced(plan, fs, run.accesses());
+          traced += addTraced(plan, fs, run.accesses(), imagePath);
         }
         for (ProbeCommand command : commands) {
+          // The program each probe started (the shell, or argv[0]) as the command names it: the
+          // slim image runs the command the same way. LD_DEBUG does not see exec at all.
+          if (command.script().isEmpty()) {
+            traced += addProgram(plan, fs, command.argv().get(0), imagePath);
+          }
           command.script().ifPresent(script -> addInterpreter(plan, fs, script, source));
         }
         if (!slim.profiles().isEmpty()) {
@@ -304,10 +315,25 @@ public final class TraceWorkflow {
    * paths were added.
    */
   static int addTraced(KeepPlan.Builder plan, RootFs fs, AccessSet accesses) {
+    return addTraced(
+        plan, fs, accesses, List.of(dev.skinnywhale.linker.LinkerEnv.DEFAULT_PATH.split(":")));
+  }
+
+  static int addTraced(
+      KeepPlan.Builder plan, RootFs fs, AccessSet accesses, List<String> imagePath) {
     int added = 0;
     for (Map.Entry<String, Set<Access>> e : accesses.byPath().entrySet()) {
       String path = e.getKey();
-      if (!path.startsWith("/") || isIgnored(FsPath.normalize(path))) {
+      if (!path.startsWith("/")) {
+        // A bare program name (LD_DEBUG names the program as it was run): found on PATH.
+        boolean ran =
+            e.getValue().stream().anyMatch(a -> a.success() && a.kind() == AccessKind.EXEC);
+        if (ran && !path.isEmpty() && !path.contains("/")) {
+          added += addProgram(plan, fs, path, imagePath);
+        }
+        continue;
+      }
+      if (isIgnored(FsPath.normalize(path))) {
         continue;
       }
       boolean success = e.getValue().stream().anyMatch(Access::success);
@@ -368,6 +394,17 @@ public final class TraceWorkflow {
                 plan.add(r.finalPath(), Reason.TRACED);
               });
     }
+  }
+
+  /** A program as exec finds it (a path, or a name on the image's PATH), with its hops. */
+  static int addProgram(KeepPlan.Builder plan, RootFs fs, String program, List<String> imagePath) {
+    var found = SlimWorkflow.findProgram(fs, program, imagePath);
+    found.ifPresent(
+        r -> {
+          r.hops().forEach(hop -> plan.add(hop, Reason.SYMLINK_HOP));
+          plan.add(r.finalPath(), Reason.TRACED);
+        });
+    return found.isPresent() ? 1 : 0;
   }
 
   /** Whether an access made (or removed) its path, so the directory it is in is needed. */

@@ -177,7 +177,7 @@ class RealLogsTest {
     assertTrue(
         s.byPath().values().stream()
             .flatMap(Set::stream)
-            .allMatch(a -> a.kind() == AccessKind.LOADED));
+            .allMatch(a -> a.kind() == AccessKind.LOADED || a.kind() == AccessKind.EXEC));
   }
 
   @Test
