@@ -1,6 +1,7 @@
 package dev.skinnywhale.assemble;
 
 import dev.skinnywhale.rootfs.FsPath;
+import dev.skinnywhale.rootfs.Resolution;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -62,6 +63,22 @@ public final class KeepPlan {
     /** Keeps {@code path} (and what it needs: parents, symlink targets, hard-link targets). */
     public Builder add(String path, Reason reason) {
       return put(path, reason, false);
+    }
+
+    /**
+     * Keeps a resolved path: the node it reached, for {@code reason}, and every symlink passed on
+     * the way ({@link Reason#SYMLINK_HOP}) — each must be in the image for the path to work.
+     */
+    public Builder addResolved(Resolution resolution, Reason reason) {
+      return addResolved(resolution.hops(), resolution.finalPath(), reason);
+    }
+
+    /** As {@link #addResolved(Resolution, Reason)}, for a path reached through {@code hops}. */
+    public Builder addResolved(List<String> hops, String finalPath, Reason reason) {
+      for (String hop : hops) {
+        put(hop, Reason.SYMLINK_HOP, false);
+      }
+      return put(finalPath, reason, false);
     }
 
     /** Keeps {@code path} and everything below it. */

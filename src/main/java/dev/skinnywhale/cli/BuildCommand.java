@@ -24,6 +24,8 @@ import picocli.CommandLine.Parameters;
     })
 public final class BuildCommand implements Callable<Integer> {
   private final CliContext context;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
   private final Path workDir;
 
   @Parameters(
@@ -50,7 +52,7 @@ public final class BuildCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (profiles.profiles.isEmpty()) {
       throw new picocli.CommandLine.ParameterException(
-          new picocli.CommandLine(this), "build needs at least one --profile (or --profile auto)");
+          spec.commandLine(), "build needs at least one --profile (or --profile auto)");
     }
     return SkinnywhaleCommand.run(
         context, workDir, slim.toRequest(target, context, profiles), profiles, common, json);

@@ -1,6 +1,6 @@
 package dev.skinnywhale.cli;
 
-import dev.skinnywhale.workflow.Reporter;
+import dev.skinnywhale.workflow.run.Reporter;
 import java.io.PrintStream;
 
 /** Progress and warnings on stderr; debug lines only when asked for. */

@@ -20,7 +20,7 @@ public final class ErrorHandler implements IExecutionExceptionHandler {
     if (e instanceof picocli.CommandLine.ParameterException pe) {
       return usage(err, pe);
     }
-    if (dev.skinnywhale.workflow.ShutdownGuard.shuttingDown()) {
+    if (dev.skinnywhale.workflow.run.ShutdownGuard.shuttingDown()) {
       err.println(
           "skinnywhale: interrupted; the temporary containers, images and files were removed");
       return ExitCodes.INTERRUPTED;

@@ -3,10 +3,9 @@ package dev.skinnywhale.cli;
 import dev.skinnywhale.docker.EngineException;
 import dev.skinnywhale.docker.EngineUnavailableException;
 import dev.skinnywhale.profile.ProfileException;
-import dev.skinnywhale.workflow.NotFoundException;
-import dev.skinnywhale.workflow.ProbeFailedException;
-import dev.skinnywhale.workflow.UnusableInputException;
-import dev.skinnywhale.workflow.VerificationFailedException;
+import dev.skinnywhale.workflow.run.NotFoundException;
+import dev.skinnywhale.workflow.run.ProbeFailedException;
+import dev.skinnywhale.workflow.run.UnusableInputException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -51,9 +50,6 @@ public final class ExitCodes {
     }
     if (e instanceof ProbeFailedException) {
       return PROBE_FAILED;
-    }
-    if (e instanceof VerificationFailedException) {
-      return VERIFY_FAILED;
     }
     if (e instanceof NotFoundException) {
       return NOT_FOUND;

@@ -3,7 +3,7 @@ package dev.skinnywhale.cli;
 import dev.skinnywhale.docker.DockerEngine;
 import dev.skinnywhale.workflow.SlimRequest;
 import dev.skinnywhale.workflow.SlimResult;
-import dev.skinnywhale.workflow.SlimWorkflow;
+import dev.skinnywhale.workflow.Workflows;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,6 +32,8 @@ import picocli.CommandLine.Parameters;
 public final class SkinnywhaleCommand implements Callable<Integer> {
   private final CliContext context;
 
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Parameters(
       index = "0",
       paramLabel = "CONTAINER|IMAGE",
@@ -59,7 +61,7 @@ public final class SkinnywhaleCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (target == null) {
       throw new picocli.CommandLine.ParameterException(
-          new picocli.CommandLine(this), "Missing required parameter: 'CONTAINER|IMAGE'");
+          spec.commandLine(), "Missing required parameter: 'CONTAINER|IMAGE'");
     }
     return run(context, workDir, slim.toRequest(target, context, profiles), profiles, common, json);
   }
@@ -78,8 +80,8 @@ public final class SkinnywhaleCommand implements Callable<Integer> {
     SlimResult result;
     try (DockerEngine engine = context.engines().get()) {
       result =
-          new SlimWorkflow(engine, reporter, context.clock(), profiles.store(context, workDir))
-              .run(request);
+          new Workflows(engine, reporter, context.clock(), profiles.store(context, workDir))
+              .slim(request);
     }
     if (json) {
       context

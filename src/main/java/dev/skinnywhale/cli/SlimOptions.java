@@ -1,7 +1,7 @@
 package dev.skinnywhale.cli;
 
-import dev.skinnywhale.workflow.KeepStrategy;
 import dev.skinnywhale.workflow.SlimRequest;
+import dev.skinnywhale.workflow.run.KeepStrategy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,21 +1,18 @@
 package dev.skinnywhale.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skinnywhale.docker.DockerEngine;
 import dev.skinnywhale.trace.ProbeOptions;
-import dev.skinnywhale.trace.ProbeRun;
 import dev.skinnywhale.workflow.TraceRequest;
 import dev.skinnywhale.workflow.TraceResult;
-import dev.skinnywhale.workflow.TraceWorkflow;
-import dev.skinnywhale.workflow.VerificationFailedException;
+import dev.skinnywhale.workflow.Workflows;
+import dev.skinnywhale.workflow.steps.PrepareCommands;
+import dev.skinnywhale.workflow.steps.SaveProfile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,6 +38,8 @@ import picocli.CommandLine.Parameters;
     })
 public final class TraceCommand implements Callable<Integer> {
   private final CliContext context;
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Parameters(
       index = "0",
@@ -130,51 +129,50 @@ public final class TraceCommand implements Callable<Integer> {
   }
 
   /** A name goes to ./profiles/NAME.json; a path (with '/' or ending in .json) is used as it is. */
-  TraceRequest.SaveProfile saveProfileTarget(String value) {
+  SaveProfile.Target saveProfileTarget(String value) {
     if (value.endsWith(".json") || value.contains("/")) {
       Path file = workDir.resolve(value);
       String fileName = file.getFileName().toString();
       String name =
           fileName.endsWith(".json") ? fileName.substring(0, fileName.length() - 5) : fileName;
-      return new TraceRequest.SaveProfile(name, file);
+      return new SaveProfile.Target(name, file);
     }
     try {
       dev.skinnywhale.profile.Profile.checkName(value);
     } catch (RuntimeException e) {
       throw new picocli.CommandLine.ParameterException(
-          new picocli.CommandLine(this), "--save-profile: " + e.getMessage());
+          spec.commandLine(), "--save-profile: " + e.getMessage());
     }
-    return new TraceRequest.SaveProfile(
-        value, workDir.resolve("profiles").resolve(value + ".json"));
+    return new SaveProfile.Target(value, workDir.resolve("profiles").resolve(value + ".json"));
   }
 
   @Override
   public Integer call() throws Exception {
     boolean debug = common.debug || context.envFlag("DEBUG");
     List<String> commands = new ArrayList<>(runs);
-    Optional<TraceRequest.RunFile> script = Optional.empty();
+    Optional<PrepareCommands.RunFile> script = Optional.empty();
     if (runFile != null) {
       script =
           Optional.of(
-              new TraceRequest.RunFile(
+              new PrepareCommands.RunFile(
                   runFile.getFileName().toString(),
                   new String(Files.readAllBytes(runFile), StandardCharsets.ISO_8859_1)));
     }
     if (commands.isEmpty() && script.isEmpty()) {
       throw new picocli.CommandLine.ParameterException(
-          new picocli.CommandLine(this), "give at least one --run CMD or --run-file FILE");
+          spec.commandLine(), "give at least one --run CMD or --run-file FILE");
     }
     for (String e : env) {
       if (!e.contains("=") || e.startsWith("=")) {
         throw new picocli.CommandLine.ParameterException(
-            new picocli.CommandLine(this), "--env wants KEY=VALUE, got: " + e);
+            spec.commandLine(), "--env wants KEY=VALUE, got: " + e);
       }
     }
     if (timeoutSeconds <= 0) {
       throw new picocli.CommandLine.ParameterException(
-          new picocli.CommandLine(this), "--timeout must be a positive number of seconds");
+          spec.commandLine(), "--timeout must be a positive number of seconds");
     }
-    Optional<TraceRequest.SaveProfile> save = Optional.empty();
+    Optional<SaveProfile.Target> save = Optional.empty();
     if (saveProfile != null) {
       save = Optional.of(saveProfileTarget(saveProfile));
     }
@@ -195,88 +193,31 @@ public final class TraceCommand implements Callable<Integer> {
             save);
     ConsoleReporter reporter = new ConsoleReporter(context.err(), debug, json);
     TraceResult result;
-    int code = ExitCodes.OK;
     try (DockerEngine engine = context.engines().get()) {
       result =
-          new TraceWorkflow(engine, reporter, context.clock(), profiles.store(context, workDir))
-              .run(request);
-    } catch (VerificationFailedException e) {
-      result = e.result();
-      code = ExitCodes.VERIFY_FAILED;
+          new Workflows(engine, reporter, context.clock(), profiles.store(context, workDir))
+              .trace(request);
     }
     if (json) {
       context
           .out()
           .println(
-              context.json().writerWithDefaultPrettyPrinter().writeValueAsString(toJson(result)));
+              context
+                  .json()
+                  .writerWithDefaultPrettyPrinter()
+                  .writeValueAsString(TraceSummary.json(result, context.json())));
     } else {
-      print(result, debug);
+      TraceSummary.print(result, context.out(), debug);
     }
-    if (code != ExitCodes.OK) {
+    if (!result.verified()) {
       context
           .err()
           .println(
               "skinnywhale: error: verification failed: the slim image "
                   + result.slim().tag()
                   + " was left for inspection");
+      return ExitCodes.VERIFY_FAILED;
     }
-    return code;
-  }
-
-  private void print(TraceResult r, boolean debug) {
-    var out = context.out();
-    out.println();
-    for (ProbeRun p : r.probes()) {
-      out.printf(
-          "probe `%s`: %s, %d paths (%s)%n",
-          p.command().text(),
-          p.outcome(),
-          p.accesses().successfulPaths().size(),
-          p.tracer().name().toLowerCase(Locale.ROOT).replace('_', '-'));
-    }
-    out.printf(
-        "keep strategy: %s; %d traced paths kept%n",
-        r.keep().name().toLowerCase(Locale.ROOT), r.tracedPaths());
-    for (TraceResult.Verification v : r.verification()) {
-      out.printf(
-          "verify `%s`: %s (source: %s) %s%n",
-          v.command(), v.slimOutcome(), v.fatOutcome(), v.passed() ? "ok" : "FAILED");
-      v.missing().forEach(m -> out.println("  missing: " + m));
-    }
-    if (r.verification().isEmpty()) {
-      out.println("verify: not run");
-    }
-    if (r.verified()) {
-      Summary.print(r.slim(), out, debug);
-    } else {
-      Summary.printWithoutWhale(r.slim(), out, debug);
-    }
-  }
-
-  private ObjectNode toJson(TraceResult r) {
-    ObjectNode root = Summary.json(r.slim(), context.json());
-    root.put("keep", r.keep().name().toLowerCase(Locale.ROOT));
-    root.put("tracedPaths", r.tracedPaths());
-    ArrayNode probes = root.putArray("probes");
-    for (ProbeRun p : r.probes()) {
-      ObjectNode n = probes.addObject();
-      n.put("command", p.command().text());
-      p.exitCode().ifPresent(c -> n.put("exitCode", c));
-      n.put("timedOut", p.timedOut());
-      n.put("tracer", p.tracer().name().toLowerCase(Locale.ROOT));
-      n.put("paths", p.accesses().successfulPaths().size());
-    }
-    ArrayNode verification = root.putArray("verification");
-    for (TraceResult.Verification v : r.verification()) {
-      ObjectNode n = verification.addObject();
-      n.put("command", v.command());
-      n.put("passed", v.passed());
-      n.put("slim", v.slimOutcome());
-      n.put("source", v.fatOutcome());
-      ArrayNode missing = n.putArray("missing");
-      v.missing().forEach(missing::add);
-    }
-    root.put("verified", r.verified());
-    return root;
+    return ExitCodes.OK;
   }
 }

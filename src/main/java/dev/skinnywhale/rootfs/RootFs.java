@@ -137,6 +137,27 @@ public final class RootFs implements Closeable {
     return resolve(path).node().flatMap(this::regularFile);
   }
 
+  /**
+   * A program as exec would find it: a name with '/' as it is, a bare name in the first directory
+   * of {@code path} that has it as a regular file (hard links followed). Empty when none has.
+   */
+  public Optional<Resolution> findProgram(String program, List<String> path) {
+    if (program.isEmpty()) {
+      return Optional.empty();
+    }
+    List<String> candidates =
+        program.contains("/")
+            ? List.of(FsPath.normalize(program))
+            : path.stream().map(dir -> FsPath.resolve(dir, program)).toList();
+    for (String candidate : candidates) {
+      Resolution r = resolve(candidate);
+      if (r.found() && regularFile(r.node().orElseThrow()).isPresent()) {
+        return Optional.of(r);
+      }
+    }
+    return Optional.empty();
+  }
+
   /** Whether the path resolves to a directory. */
   public boolean isDirectory(String path) {
     return resolve(path).node().filter(n -> n instanceof FsNode.Directory).isPresent();

@@ -1,5 +1,6 @@
 package dev.skinnywhale.workflow;
 
+import dev.skinnywhale.workflow.run.KeepStrategy;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;

@@ -2,6 +2,7 @@ package dev.skinnywhale.workflow;
 
 import dev.skinnywhale.assemble.AssemblyPlan;
 import dev.skinnywhale.linker.Closure;
+import dev.skinnywhale.workflow.run.Source;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

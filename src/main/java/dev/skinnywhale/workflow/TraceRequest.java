@@ -1,6 +1,8 @@
 package dev.skinnywhale.workflow;
 
 import dev.skinnywhale.trace.ProbeOptions;
+import dev.skinnywhale.workflow.steps.PrepareCommands;
+import dev.skinnywhale.workflow.steps.SaveProfile;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,28 +23,12 @@ import java.util.Optional;
 public record TraceRequest(
     SlimRequest slim,
     List<String> commands,
-    Optional<RunFile> runFile,
+    Optional<PrepareCommands.RunFile> runFile,
     ProbeOptions probe,
     boolean expectTimeout,
     boolean verify,
     boolean forceLdDebug,
-    Optional<SaveProfile> saveProfile) {
-  /** A script to run as one more command. */
-  public record RunFile(String name, String content) {
-    public RunFile {
-      Objects.requireNonNull(name, "name");
-      Objects.requireNonNull(content, "content");
-    }
-  }
-
-  /** A profile to write: its name and its file. */
-  public record SaveProfile(String name, java.nio.file.Path file) {
-    public SaveProfile {
-      Objects.requireNonNull(name, "name");
-      Objects.requireNonNull(file, "file");
-    }
-  }
-
+    Optional<SaveProfile.Target> saveProfile) {
   public TraceRequest {
     Objects.requireNonNull(slim, "slim");
     commands = List.copyOf(commands);

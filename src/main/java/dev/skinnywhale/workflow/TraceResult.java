@@ -1,6 +1,8 @@
 package dev.skinnywhale.workflow;
 
 import dev.skinnywhale.trace.ProbeRun;
+import dev.skinnywhale.workflow.run.KeepStrategy;
+import dev.skinnywhale.workflow.steps.Verification;
 import java.util.List;
 
 /**
@@ -10,7 +12,7 @@ import java.util.List;
  * @param keep the strategy used
  * @param probes the probe runs in the source, in command order
  * @param verification the verification runs in the slim image (empty with --no-verify)
- * @param tracedPaths how many paths the probes contributed
+ * @param tracedPaths how many nodes the probes used (each once)
  */
 public record TraceResult(
     SlimResult slim,
@@ -23,14 +25,7 @@ public record TraceResult(
     verification = List.copyOf(verification);
   }
 
-  /** One command run again in the slim image. */
-  public record Verification(
-      String command, String fatOutcome, String slimOutcome, boolean passed, List<String> missing) {
-    public Verification {
-      missing = List.copyOf(missing);
-    }
-  }
-
+  /** Whether every command ran in the slim image as in the source (true when none was run). */
   public boolean verified() {
     return verification.stream().allMatch(Verification::passed);
   }

@@ -208,7 +208,7 @@ class PlanExpanderTest {
         try (var layer = new LayerBuilder().write(plan, dir)) {
           assertTrue(layer.size() > 0);
         } finally {
-          dev.skinnywhale.workflow.TempFiles.deleteRecursively(dir);
+          dev.skinnywhale.workflow.run.TempFiles.deleteRecursively(dir);
         }
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);

@@ -29,24 +29,43 @@ import java.util.TreeMap;
  * filesystem given as path → content (a trailing '/' makes a directory, "-> target" a symlink). It
  * records every call, so a test can check that the source was only read.
  */
-final class FakeEngine implements DockerEngine {
-  static final ObjectMapper JSON = new ObjectMapper();
-  static final String CONTAINER_ID =
+public final class FakeEngine implements DockerEngine {
+  public static final ObjectMapper JSON = new ObjectMapper();
+  public static final String CONTAINER_ID =
       "c0ffee0000000000000000000000000000000000000000000000000000000001";
-  static final String IMAGE_ID =
+  public static final String IMAGE_ID =
       "sha256:abad1dea00000000000000000000000000000000000000000000000000000002";
 
-  final Map<String, byte[]> containerFiles = new TreeMap<>();
-  final Map<String, byte[]> imageFiles = new TreeMap<>();
-  final List<Change> diff = new ArrayList<>();
-  final List<String> calls = new ArrayList<>();
-  final Map<String, String> created = new LinkedHashMap<>();
-  final List<String> removed = new ArrayList<>();
-  final List<byte[]> loaded = new ArrayList<>();
-  final Map<String, ImageDetails> tags = new TreeMap<>();
-  ObjectNode containerConfig = JSON.createObjectNode();
+  /** The id {@link #commit} gives the probe image. */
+  public static final String COMMITTED_ID =
+      "sha256:c0331700000000000000000000000000000000000000000000000000000000003";
 
-  FakeEngine() {
+  public final Map<String, byte[]> containerFiles = new TreeMap<>();
+  public final Map<String, byte[]> imageFiles = new TreeMap<>();
+  public final List<Change> diff = new ArrayList<>();
+  public final List<String> calls = new ArrayList<>();
+
+  /** Container id → the spec it was created with. */
+  public final Map<String, ContainerSpec> specs = new LinkedHashMap<>();
+
+  public final Map<String, String> created = new LinkedHashMap<>();
+  public final List<String> removed = new ArrayList<>();
+  public final List<String> removedImages = new ArrayList<>();
+  public final List<byte[]> loaded = new ArrayList<>();
+  public final Map<String, ImageDetails> tags = new TreeMap<>();
+
+  /** Image (id or tag) → exit code of every container made from it (default 0). */
+  public final Map<String, Integer> exitCodes = new TreeMap<>();
+
+  /**
+   * Image (id or tag) → the tracer log a traced container of it leaves in the probe directory
+   * (default: none, an empty log).
+   */
+  public final Map<String, String> traceLogs = new TreeMap<>();
+
+  public ObjectNode containerConfig = JSON.createObjectNode();
+
+  public FakeEngine() {
     containerConfig.putArray("Cmd").add("/usr/bin/app");
     containerConfig
         .putArray("Env")
@@ -103,7 +122,7 @@ final class FakeEngine implements DockerEngine {
     calls.add("export " + containerId);
     Map<String, byte[]> files = containerId.equals(CONTAINER_ID) ? containerFiles : null;
     if (files == null && created.containsKey(containerId)) {
-      files = imageFiles;
+      files = created.get(containerId).equals(COMMITTED_ID) ? containerFiles : imageFiles;
     }
     if (files == null) {
       throw new EngineException("exporting " + containerId + ": not found");
@@ -115,6 +134,7 @@ final class FakeEngine implements DockerEngine {
   public String createContainer(ContainerSpec spec) {
     String id = String.format("%064x", created.size() + 100);
     created.put(id, spec.image());
+    specs.put(id, spec);
     calls.add("create " + spec.image());
     return id;
   }
@@ -126,7 +146,7 @@ final class FakeEngine implements DockerEngine {
 
   @Override
   public Optional<Integer> waitFor(String containerId, Duration timeout) {
-    return Optional.of(0);
+    return Optional.of(exitCodes.getOrDefault(created.get(containerId), 0));
   }
 
   @Override
@@ -146,7 +166,23 @@ final class FakeEngine implements DockerEngine {
 
   @Override
   public InputStream copyOut(String containerId, String path) {
-    throw new UnsupportedOperationException();
+    calls.add("copyOut " + containerId + " " + path);
+    String image = created.get(containerId);
+    if (image == null) {
+      throw new EngineException("copying from " + containerId + ": no such container");
+    }
+    // What the tracer leaves: its status and its log, below the probe directory's own name.
+    String dir = "/" + path.substring(path.lastIndexOf('/') + 1);
+    Map<String, byte[]> files = new TreeMap<>();
+    files.put(dir + "/", new byte[0]);
+    files.put(
+        dir + "/status",
+        ("ok exit=" + exitCodes.getOrDefault(image, 0) + "\n")
+            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    files.put(
+        dir + "/trace.log",
+        traceLogs.getOrDefault(image, "").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    return new ByteArrayInputStream(tar(files));
   }
 
   @Override
@@ -156,7 +192,8 @@ final class FakeEngine implements DockerEngine {
 
   @Override
   public String commit(String containerId, Map<String, String> labels) {
-    throw new UnsupportedOperationException();
+    calls.add("commit " + containerId + " " + labels);
+    return COMMITTED_ID;
   }
 
   @Override
@@ -168,6 +205,7 @@ final class FakeEngine implements DockerEngine {
   @Override
   public void removeImage(String imageId) {
     calls.add("removeImage " + imageId);
+    removedImages.add(imageId);
   }
 
   @Override
@@ -184,7 +222,7 @@ final class FakeEngine implements DockerEngine {
   public void close() {}
 
   /** A tar of path → content: "x/" is a directory, content "-> t" a symlink to t. */
-  static byte[] tar(Map<String, byte[]> files) {
+  public static byte[] tar(Map<String, byte[]> files) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     TarStreamWriter w = new TarStreamWriter(out);
     NodeMeta meta =

@@ -12,6 +12,10 @@ import dev.skinnywhale.profile.ProfileStore;
 import dev.skinnywhale.rootfs.FsNode;
 import dev.skinnywhale.rootfs.RootFs;
 import dev.skinnywhale.tar.TarRootFsReader;
+import dev.skinnywhale.workflow.run.NotFoundException;
+import dev.skinnywhale.workflow.run.Reporter;
+import dev.skinnywhale.workflow.run.Source;
+import dev.skinnywhale.workflow.run.UnusableInputException;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -221,7 +225,7 @@ class SlimWorkflowTest {
         Optional.empty());
   }
 
-  private SlimWorkflow workflow() {
+  private Slim workflow() {
     Reporter reporter =
         new Reporter() {
           @Override
@@ -240,11 +244,19 @@ class SlimWorkflowTest {
         };
     ProfileStore store =
         new ProfileStore(tmp, Optional.empty(), Optional.empty(), getClass().getClassLoader());
-    return new SlimWorkflow(
-        engine,
-        reporter,
-        Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC),
-        store);
+    return new Slim(
+        new Workflows(
+            engine,
+            reporter,
+            Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC),
+            store));
+  }
+
+  /** The plain slim use case, as the tests call it. */
+  private record Slim(Workflows workflows) {
+    SlimResult run(SlimRequest request) throws java.io.IOException {
+      return workflows.slim(request);
+    }
   }
 
   /** The paths of the layer inside the one archive that was loaded. */

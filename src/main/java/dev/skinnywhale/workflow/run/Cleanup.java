@@ -1,4 +1,4 @@
-package dev.skinnywhale.workflow;
+package dev.skinnywhale.workflow.run;
 
 import dev.skinnywhale.trace.Undo;
 import java.util.ArrayDeque;

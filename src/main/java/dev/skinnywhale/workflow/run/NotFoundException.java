@@ -1,4 +1,4 @@
-package dev.skinnywhale.workflow;
+package dev.skinnywhale.workflow.run;
 
 /** The container or image the user named does not exist. */
 public final class NotFoundException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.skinnywhale.workflow;
+package dev.skinnywhale.workflow.run;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Objects;

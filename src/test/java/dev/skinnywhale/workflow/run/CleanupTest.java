@@ -1,4 +1,4 @@
-package dev.skinnywhale.workflow;
+package dev.skinnywhale.workflow.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.skinnywhale.workflow;
+package dev.skinnywhale.workflow.run;
 
 /** A smoke command did not succeed in the source image, so nothing was built. */
 public final class ProbeFailedException extends RuntimeException {

@@ -1,4 +1,4 @@
-package dev.skinnywhale.workflow;
+package dev.skinnywhale.workflow.run;
 
 /** Where a workflow reports progress and problems; the command decides how they are shown. */
 public interface Reporter {

@@ -1,15 +1,20 @@
-package dev.skinnywhale.workflow;
+package dev.skinnywhale.workflow.steps;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skinnywhale.assemble.AssemblyPlan;
 import dev.skinnywhale.assemble.KeepPlan;
 import dev.skinnywhale.assemble.LayerBuilder;
 import dev.skinnywhale.assemble.PlanExpander;
-import dev.skinnywhale.docker.DockerEngine;
 import dev.skinnywhale.image.DockerArchiveWriter;
 import dev.skinnywhale.image.ImageConfigs;
 import dev.skinnywhale.image.Layer;
 import dev.skinnywhale.rootfs.RootFs;
+import dev.skinnywhale.workflow.run.Reporter;
+import dev.skinnywhale.workflow.run.Run;
+import dev.skinnywhale.workflow.run.Source;
+import dev.skinnywhale.workflow.run.StepRunner;
+import dev.skinnywhale.workflow.run.TempFiles;
+import dev.skinnywhale.workflow.run.UnusableInputException;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,28 +26,22 @@ import java.util.List;
 import java.util.Optional;
 
 /** The last steps of every build: keep-plan → layer → archive → load (or a file). */
-final class ImageMaker {
-  record Made(AssemblyPlan plan, long slimSize) {}
+public record MakeImage(Run run) {
+  /**
+   * What went into the image.
+   *
+   * @param plan exactly what went into the layer and why
+   * @param slimSize bytes of the loaded image (the layer's size when written to a file)
+   */
+  public record Made(AssemblyPlan plan, long slimSize) {}
 
-  private final DockerEngine engine;
-  private final Reporter reporter;
-  private final Cleanup cleanup;
-
-  ImageMaker(DockerEngine engine, Reporter reporter, Cleanup cleanup) {
-    this.engine = engine;
-    this.reporter = reporter;
-    this.cleanup = cleanup;
-  }
-
-  Made make(
-      RootFs fs,
-      KeepPlan plan,
-      Source source,
-      String tag,
-      Optional<Path> output,
-      Path tempDir,
-      Phases phases)
+  public Made make(RootFs fs, KeepPlan plan, Source source, Destination destination)
       throws IOException {
+    Reporter reporter = run.reporter();
+    String tag = destination.tag();
+    Optional<Path> output = destination.output();
+    Path tempDir = run.tempDir();
+    StepRunner phases = run.steps();
     AssemblyPlan assembly = new PlanExpander().expand(fs, plan);
     assembly.missing().forEach(m -> reporter.warn("not in the image, not kept: " + m));
     Layer layer =
@@ -93,7 +92,7 @@ final class ImageMaker {
     Path dest = destination.toAbsolutePath();
     Path partial = TempFiles.partialFileFor(dest);
     Runnable removePartial =
-        cleanup.add("partial file " + partial, () -> Files.deleteIfExists(partial));
+        run.cleanup().add("partial file " + partial, () -> Files.deleteIfExists(partial));
     try {
       writeArchive(partial, config, layer, tag);
       Files.move(
@@ -104,22 +103,23 @@ final class ImageMaker {
   }
 
   private long load(Path archive, String tag, Source source, Layer layer) throws IOException {
-    var existing = engine.findImage(tag);
+    var existing = run.engine().findImage(tag);
     if (existing.isPresent() && existing.get().id().equals(source.imageId())) {
       throw new UnusableInputException(
           "the tag " + tag + " names the source image itself; choose another --tag");
     }
     existing.ifPresent(
         old ->
-            reporter.info(
-                "the tag "
-                    + tag
-                    + " moves to the new image (it named "
-                    + old.shortId()
-                    + " before)"));
+            run.reporter()
+                .info(
+                    "the tag "
+                        + tag
+                        + " moves to the new image (it named "
+                        + old.shortId()
+                        + " before)"));
     try (InputStream in = Files.newInputStream(archive)) {
-      engine.load(in);
+      run.engine().load(in);
     }
-    return engine.findImage(tag).map(i -> i.size()).orElse(layer.size());
+    return run.engine().findImage(tag).map(i -> i.size()).orElse(layer.size());
   }
 }

@@ -1,4 +1,4 @@
-package dev.skinnywhale.workflow;
+package dev.skinnywhale.workflow.run;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;

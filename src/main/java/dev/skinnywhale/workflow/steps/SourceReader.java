@@ -1,4 +1,4 @@
-package dev.skinnywhale.workflow;
+package dev.skinnywhale.workflow.steps;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -11,6 +11,12 @@ import dev.skinnywhale.rootfs.FsNode;
 import dev.skinnywhale.rootfs.FsPath;
 import dev.skinnywhale.rootfs.RootFs;
 import dev.skinnywhale.tar.TarRootFsReader;
+import dev.skinnywhale.workflow.run.Cleanup;
+import dev.skinnywhale.workflow.run.NotFoundException;
+import dev.skinnywhale.workflow.run.Reporter;
+import dev.skinnywhale.workflow.run.Run;
+import dev.skinnywhale.workflow.run.Source;
+import dev.skinnywhale.workflow.run.UnusableInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -65,10 +71,10 @@ public final class SourceReader {
   private final Reporter reporter;
   private final Path tempDir;
 
-  public SourceReader(DockerEngine engine, Reporter reporter, Path tempDir) {
-    this.engine = engine;
-    this.reporter = reporter;
-    this.tempDir = tempDir;
+  public SourceReader(Run run) {
+    this.engine = run.engine();
+    this.reporter = run.reporter();
+    this.tempDir = run.tempDir();
   }
 
   /** A container (id, prefix or name) if one matches, else an image; containers win a tie. */

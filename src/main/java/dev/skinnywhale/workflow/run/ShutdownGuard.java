@@ -1,4 +1,4 @@
-package dev.skinnywhale.workflow;
+package dev.skinnywhale.workflow.run;
 
 /**
  * Runs a {@link Cleanup} from a JVM shutdown hook while a run is in progress, so Ctrl-C (SIGINT,

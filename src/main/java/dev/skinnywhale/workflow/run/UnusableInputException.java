@@ -1,4 +1,4 @@
-package dev.skinnywhale.workflow;
+package dev.skinnywhale.workflow.run;
 
 /**
  * The input exists but cannot be slimmed (no usable filesystem, nothing to keep, wrong options).

@@ -1,0 +1,50 @@
+package dev.skinnywhale.workflow.run;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Runs the steps of one command: reports each as it starts and adds its wall time, measured with
+ * the injected clock, to a named phase (steps of the same phase add up: {@code time: inspect 0.1s
+ * export 2.0s ...}).
+ */
+public final class StepRunner {
+  /** A step's body. */
+  @FunctionalInterface
+  public interface Body<T, E extends Exception> {
+    T run() throws E;
+  }
+
+  private final Clock clock;
+  private final Reporter reporter;
+  private final Map<String, Duration> timings = new LinkedHashMap<>();
+
+  public StepRunner(Clock clock, Reporter reporter) {
+    this.clock = clock;
+    this.reporter = reporter;
+  }
+
+  /** Runs a step of {@code phase}, saying {@code message} first. */
+  public <T, E extends Exception> T run(String phase, String message, Body<T, E> body) throws E {
+    reporter.step(message);
+    Instant start = clock.instant();
+    try {
+      return body.run();
+    } finally {
+      synchronized (timings) {
+        timings.merge(phase, Duration.between(start, clock.instant()), Duration::plus);
+      }
+    }
+  }
+
+  /** Wall time per phase, in the order the phases first ran. */
+  public Map<String, Duration> timings() {
+    synchronized (timings) {
+      return Collections.unmodifiableMap(new LinkedHashMap<>(timings));
+    }
+  }
+}

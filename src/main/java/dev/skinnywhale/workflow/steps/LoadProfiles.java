@@ -1,0 +1,50 @@
+package dev.skinnywhale.workflow.steps;
+
+import dev.skinnywhale.profile.Profile;
+import dev.skinnywhale.profile.ProfileApplier;
+import dev.skinnywhale.profile.ProfileStore;
+import dev.skinnywhale.rootfs.RootFs;
+import dev.skinnywhale.workflow.run.Run;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Loads the profiles a build names, in order; "auto" adds every known one whose markers match. */
+public record LoadProfiles(Run run, ProfileStore store) {
+  /** The name that asks for every known profile whose markers match the image. */
+  public static final String AUTO = "auto";
+
+  public List<ProfileStore.Stored> load(List<String> names, RootFs fs) {
+    if (names.isEmpty()) {
+      return List.of();
+    }
+    return run.steps()
+        .run("profile", "loading profiles " + String.join(", ", names), () -> pick(names, fs));
+  }
+
+  private List<ProfileStore.Stored> pick(List<String> names, RootFs fs) {
+    Map<String, ProfileStore.Stored> out = new LinkedHashMap<>();
+    for (String name : names) {
+      if (!name.equals(AUTO)) {
+        ProfileStore.Stored s = store.load(name);
+        out.putIfAbsent(s.name(), s);
+        continue;
+      }
+      List<ProfileStore.Stored> known = store.list();
+      List<String> picked =
+          ProfileApplier.auto(fs, known.stream().map(ProfileStore.Stored::profile).toList())
+              .stream()
+              .map(Profile::name)
+              .toList();
+      run.reporter()
+          .info(
+              "--profile auto picked: " + (picked.isEmpty() ? "none" : String.join(", ", picked)));
+      for (ProfileStore.Stored s : known) {
+        if (picked.contains(s.profile().name())) {
+          out.putIfAbsent(s.name(), s);
+        }
+      }
+    }
+    return List.copyOf(out.values());
+  }
+}

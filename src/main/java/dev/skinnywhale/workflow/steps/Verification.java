@@ -1,0 +1,23 @@
+package dev.skinnywhale.workflow.steps;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One smoke command run again in the slim image.
+ *
+ * @param command the command as the user gave it
+ * @param fatOutcome how it ended in the source
+ * @param slimOutcome how it ended in the slim image
+ * @param passed whether it ended the same way
+ * @param missing what the slim image lacks, from a traced run there (empty when it passed)
+ */
+public record Verification(
+    String command, String fatOutcome, String slimOutcome, boolean passed, List<String> missing) {
+  public Verification {
+    Objects.requireNonNull(command, "command");
+    Objects.requireNonNull(fatOutcome, "fatOutcome");
+    Objects.requireNonNull(slimOutcome, "slimOutcome");
+    missing = List.copyOf(missing);
+  }
+}

@@ -1,0 +1,136 @@
+package dev.skinnywhale.workflow.steps;
+
+import dev.skinnywhale.docker.EngineException;
+import dev.skinnywhale.rootfs.FsPath;
+import dev.skinnywhale.rootfs.Resolution;
+import dev.skinnywhale.rootfs.RootFs;
+import dev.skinnywhale.trace.ProbeCommand;
+import dev.skinnywhale.trace.ProbeOptions;
+import dev.skinnywhale.trace.ProbeRun;
+import dev.skinnywhale.tracelog.Access;
+import dev.skinnywhale.tracelog.AccessSet;
+import dev.skinnywhale.tracelog.TracedPaths;
+import dev.skinnywhale.workflow.run.Run;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * Runs every smoke command again in the slim image and compares how it ends with the source run.
+ * When one does not end the same way, it is traced again there and what the slim image lacks is
+ * named: a path the source run used successfully and the slim run failed on.
+ */
+public record Verify(Run run, Prober prober) {
+
+  /**
+   * @param probes the source runs, in command order
+   * @param kept every path of the slim layer
+   */
+  public List<Verification> verify(
+      String tag,
+      List<ProbeCommand> commands,
+      List<ProbeRun> probes,
+      ProbeOptions options,
+      boolean expectTimeout,
+      RootFs fs,
+      Set<String> kept)
+      throws IOException {
+    List<Verification> out = new ArrayList<>();
+    for (int i = 0; i < commands.size(); i++) {
+      ProbeCommand command = commands.get(i);
+      ProbeRun fat = probes.get(i);
+      out.add(
+          run.steps()
+              .run(
+                  "verify",
+                  "verifying `" + command.text() + "` in " + tag,
+                  () -> one(tag, command, fat, options, expectTimeout, fs, kept)));
+    }
+    return out;
+  }
+
+  private Verification one(
+      String tag,
+      ProbeCommand command,
+      ProbeRun fat,
+      ProbeOptions options,
+      boolean expectTimeout,
+      RootFs fs,
+      Set<String> kept)
+      throws IOException {
+    ProbeRun slim;
+    try {
+      slim = prober.plain(tag, command, options);
+    } catch (EngineException e) {
+      // The engine could not even start it (a user name it cannot look up, a missing entrypoint).
+      String why = "did not start: " + e.getMessage();
+      run.reporter().warn("`" + command.text() + "` in " + tag + ": " + why);
+      return new Verification(command.text(), fat.outcome(), why, false, List.of());
+    }
+    boolean passed =
+        expectTimeout
+            ? slim.succeeded(true)
+            : !slim.timedOut() && slim.exitCode().equals(fat.exitCode());
+    if (passed) {
+      return new Verification(command.text(), fat.outcome(), slim.outcome(), true, List.of());
+    }
+    run.reporter()
+        .warn(
+            "`"
+                + command.text()
+                + "` in "
+                + tag
+                + ": "
+                + slim.outcome()
+                + " (source: "
+                + fat.outcome()
+                + ")");
+    List<String> missing = new ArrayList<>();
+    if (!prober.ldDebug()) {
+      ProbeRun traced = prober.trace(tag, command, options);
+      missing.addAll(missingPaths(fat.accesses(), traced.accesses(), fs, kept));
+    }
+    missing.forEach(m -> run.reporter().warn("missing in " + tag + ": " + m));
+    return new Verification(command.text(), fat.outcome(), slim.outcome(), false, missing);
+  }
+
+  /**
+   * What the slim image lacks, from the traced slim run: a path it failed on that the source run
+   * used successfully is missing itself when the source image has it; when the source run made it
+   * (a file or directory created at run time), the directory it was made in is what is missing —
+   * the nearest one the source image has and the slim image does not keep.
+   */
+  static List<String> missingPaths(AccessSet fat, AccessSet slim, RootFs fs, Set<String> kept) {
+    SortedSet<String> fatFound = new TreeSet<>(fat.successfulPaths());
+    SortedSet<String> out = new TreeSet<>();
+    for (Map.Entry<String, Set<Access>> e : slim.byPath().entrySet()) {
+      String path = e.getKey();
+      boolean failedInSlim = e.getValue().stream().noneMatch(Access::success);
+      if (!failedInSlim
+          || !fatFound.contains(path)
+          || !path.startsWith("/")
+          || TracedPaths.isUnderAny(FsPath.normalize(path), InterpretTraces.IGNORED_ROOTS)) {
+        continue;
+      }
+      if (fs.resolve(path).found()) {
+        out.add(path);
+        continue;
+      }
+      List<String> ancestors = FsPath.ancestors(FsPath.normalize(path));
+      for (int i = ancestors.size() - 1; i >= 1; i--) {
+        Resolution dir = fs.resolve(ancestors.get(i));
+        if (dir.found()) {
+          if (!kept.contains(dir.finalPath())) {
+            out.add(dir.finalPath());
+          }
+          break;
+        }
+      }
+    }
+    return List.copyOf(out);
+  }
+}
