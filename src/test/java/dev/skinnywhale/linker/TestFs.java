@@ -1,10 +1,14 @@
 package dev.skinnywhale.linker;
 
 import dev.skinnywhale.elf.ElfFixture;
+import dev.skinnywhale.elf.ElfFormatException;
+import dev.skinnywhale.elf.ElfInfo;
+import dev.skinnywhale.elf.ElfReader;
 import dev.skinnywhale.rootfs.BytesBlob;
 import dev.skinnywhale.rootfs.FsNode;
 import dev.skinnywhale.rootfs.NodeMeta;
 import dev.skinnywhale.rootfs.RootFs;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +63,15 @@ final class TestFs {
 
   static ElfFixture lib(String... needed) {
     return ElfFixture.x86_64().needed(needed);
+  }
+
+  /** The headers of a fixture, as the resolver reads them. */
+  static ElfInfo info(ElfFixture elf) {
+    try {
+      return new ElfReader().read(ByteBuffer.wrap(elf.bytes()));
+    } catch (ElfFormatException e) {
+      throw new AssertionError(e);
+    }
   }
 
   RootFs build() {
