@@ -75,19 +75,23 @@ public record SaveProfile(Run run) {
                     Optional.of(source.architecture())));
     probes.forEach(p -> b.command(p.command().text(), p.exitCode().orElse(-1)));
     for (TracedPaths.Entry e : traced.entries().values()) {
-      e.hops().forEach(hop -> b.add(hop, EntryType.SYMLINK, Why.SYMLINK_HOP));
+      addHops(b, e.hops());
       List<Why> whys = e.uses().stream().map(SaveProfile::why).toList();
       b.add(
           e.path(), type(e.node()), whys.get(0), whys.subList(1, whys.size()).toArray(new Why[0]));
     }
-    traced.strayHops().forEach(hop -> b.add(hop, EntryType.SYMLINK, Why.SYMLINK_HOP));
+    addHops(b, traced.strayHops());
     for (Dependency d : neededByTraced(traced, closure)) {
       if (!traced.entries().containsKey(d.finalPath())) {
         fs.get(d.finalPath()).ifPresent(n -> b.neededBy(d.finalPath(), type(n), d.neededBy()));
       }
-      d.hops().forEach(hop -> b.add(hop, EntryType.SYMLINK, Why.SYMLINK_HOP));
+      addHops(b, d.hops());
     }
     return b.build();
+  }
+
+  private static void addHops(ProfileBuilder b, java.util.Collection<String> hops) {
+    hops.forEach(hop -> b.add(hop, EntryType.SYMLINK, Why.SYMLINK_HOP));
   }
 
   /** The edges of the closure reachable from the traced files (the build kept more than those). */
