@@ -1,7 +1,5 @@
 package dev.skinnywhale.profile;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -19,19 +17,15 @@ import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
-import dev.skinnywhale.rootfs.FsPath;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.TreeSet;
 
 /**
  * Profile JSON: the only class of this package that knows Jackson. Reading is strict (unknown
@@ -39,8 +33,9 @@ import java.util.TreeSet;
  * allowed and ignored); writing is canonical: fixed field order, sorted entries, two-space indent,
  * one line per command, marker and entry, a trailing newline.
  *
- * <p>The wire form is a set of DTO records ({@code *Json}) translated to and from the domain
- * records, so the schema can change without touching {@link Profile}.
+ * <p>The wire form is a set of DTO classes ({@link ProfileWire}) translated to and from the domain
+ * records by {@link ProfileWireTranslator}, so the schema can change without touching {@link
+ * Profile}.
  */
 public final class ProfileJson {
   /** Profiles larger than this are refused before parsing. */
@@ -103,7 +98,7 @@ public final class ProfileJson {
 
   /** The canonical JSON text of a profile, ending with a newline. */
   public String write(Profile profile) {
-    JsonNode tree = mapper.valueToTree(toWire(profile));
+    JsonNode tree = mapper.valueToTree(ProfileWireTranslator.toWire(profile));
     StringBuilder out = new StringBuilder("{\n");
     Iterator<Map.Entry<String, JsonNode>> fields = tree.fields();
     while (fields.hasNext()) {
@@ -181,7 +176,7 @@ public final class ProfileJson {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return fromWire(source, wire);
+    return ProfileWireTranslator.fromWire(source, wire);
   }
 
   private static ProfileException located(String source, JsonProcessingException e, String why) {
@@ -208,178 +203,7 @@ public final class ProfileJson {
     return path.toString();
   }
 
-  private static Profile fromWire(String source, ProfileWire w) {
-    String name = required(source, w.name, "name");
-    String tracerName = required(source, w.tracer, "tracer");
-    TracerKind tracer =
-        TracerKind.fromWire(tracerName)
-            .orElseThrow(
-                () ->
-                    new ProfileException(
-                        source,
-                        "unknown tracer \""
-                            + tracerName
-                            + "\" (ptrace, ld-debug or hand-written)"));
-    Optional<ProfileSource> src = Optional.empty();
-    if (w.source != null) {
-      SourceWire s = w.source;
-      try {
-        src =
-            Optional.of(
-                new ProfileSource(
-                    required(source, s.image, "source.image"),
-                    Optional.ofNullable(s.reference),
-                    Optional.ofNullable(s.architecture)));
-      } catch (IllegalArgumentException e) {
-        throw new ProfileException(source, "source: " + e.getMessage());
-      }
-    }
-    List<RecordedCommand> commands = new ArrayList<>();
-    List<CommandWire> cws = w.commands == null ? List.of() : w.commands;
-    for (int i = 0; i < cws.size(); i++) {
-      CommandWire c = cws.get(i);
-      String at = "commands[" + i + "]";
-      if (c == null) {
-        throw new ProfileException(source, at + " is null");
-      }
-      try {
-        commands.add(
-            new RecordedCommand(
-                required(source, c.run, at + ".run"),
-                requiredInt(source, c.exitCode, at + ".exitCode")));
-      } catch (IllegalArgumentException e) {
-        throw new ProfileException(source, at + ": " + e.getMessage());
-      }
-    }
-    // Paths are UTF-8 text in JSON and byte strings (one char per byte) in the domain.
-    List<String> markers =
-        w.markers == null
-            ? List.of()
-            : w.markers.stream().map(m -> m == null ? null : FsPath.fromText(m)).toList();
-    for (int i = 0; i < markers.size(); i++) {
-      String at = "markers[" + i + "]";
-      try {
-        ProfileGlob.check(required(source, markers.get(i), at));
-      } catch (IllegalArgumentException e) {
-        throw new ProfileException(source, at + ": " + e.getMessage());
-      }
-    }
-    if (w.entries == null) {
-      throw new ProfileException(source, "missing \"entries\"");
-    }
-    List<ProfileEntry> entries = new ArrayList<>();
-    for (int i = 0; i < w.entries.size(); i++) {
-      entries.add(entry(source, "entries[" + i + "]", w.entries.get(i)));
-    }
-    try {
-      return new Profile(
-          requiredInt(source, w.schemaVersion, "schemaVersion"),
-          name,
-          w.comment == null ? "" : w.comment,
-          src,
-          tracer,
-          commands,
-          markers,
-          entries);
-    } catch (IllegalArgumentException e) {
-      throw new ProfileException(source, e.getMessage());
-    }
-  }
-
-  private static ProfileEntry entry(String source, String at, EntryWire e) {
-    if (e == null) {
-      throw new ProfileException(source, at + " is null");
-    }
-    String path = FsPath.fromText(required(source, e.path, at + ".path"));
-    String typeName = required(source, e.type, at + ".type");
-    String where = at + " (" + path + ")";
-    EntryType type =
-        EntryType.fromWire(typeName)
-            .orElseThrow(
-                () ->
-                    new ProfileException(
-                        source,
-                        where
-                            + ": unknown type \""
-                            + typeName
-                            + "\" (file, dir, symlink or glob)"));
-    if (e.why == null || e.why.isEmpty()) {
-      throw new ProfileException(source, where + ": missing \"why\"");
-    }
-    TreeSet<Why> why = new TreeSet<>();
-    for (String w : e.why) {
-      if (w == null) {
-        throw new ProfileException(source, where + ": null in \"why\"");
-      }
-      why.add(
-          Why.fromWire(w)
-              .orElseThrow(
-                  () ->
-                      new ProfileException(
-                          source,
-                          where
-                              + ": unknown why \""
-                              + w
-                              + "\" (opened, exec, stat, readlink, listed, symlink-hop,"
-                              + " needed-by, include)")));
-    }
-    try {
-      return new ProfileEntry(
-          path, type, why, Optional.ofNullable(e.neededBy).map(FsPath::fromText));
-    } catch (IllegalArgumentException x) {
-      throw new ProfileException(source, where + ": " + x.getMessage());
-    }
-  }
-
-  private static String required(String source, String value, String field) {
-    if (value == null) {
-      throw new ProfileException(source, "missing \"" + field + "\"");
-    }
-    return value;
-  }
-
-  private static int requiredInt(String source, Integer value, String field) {
-    if (value == null) {
-      throw new ProfileException(source, "missing \"" + field + "\"");
-    }
-    return value;
-  }
-
   // ---- writing
-
-  private static ProfileWire toWire(Profile p) {
-    ProfileWire w = new ProfileWire();
-    w.schemaVersion = p.schemaVersion();
-    w.name = p.name();
-    w.comment = p.comment();
-    p.source()
-        .ifPresent(
-            s -> {
-              w.source = new SourceWire();
-              w.source.image = s.image();
-              w.source.reference = s.reference().orElse(null);
-              w.source.architecture = s.architecture().orElse(null);
-            });
-    w.tracer = p.tracer().wireName();
-    w.commands = new ArrayList<>();
-    for (RecordedCommand c : p.commands()) {
-      CommandWire cw = new CommandWire();
-      cw.run = c.run();
-      cw.exitCode = c.exitCode();
-      w.commands.add(cw);
-    }
-    w.markers = p.markers().stream().map(FsPath::toText).toList();
-    w.entries = new ArrayList<>();
-    for (ProfileEntry e : p.entries()) {
-      EntryWire ew = new EntryWire();
-      ew.path = FsPath.toText(e.path());
-      ew.type = e.type().wireName();
-      ew.why = e.why().stream().map(Why::wireName).toList();
-      ew.neededBy = e.neededBy().map(FsPath::toText).orElse(null);
-      w.entries.add(ew);
-    }
-    return w;
-  }
 
   private static void inline(JsonNode node, StringBuilder out) {
     if (node.isObject()) {
@@ -432,56 +256,5 @@ public final class ProfileJson {
       }
       return false;
     }
-  }
-
-  // ---- the wire form (schemaVersion 1)
-  //
-  // Plain field classes rather than records: Jackson binds records through their constructor and
-  // then reports an unknown field at the end of the object, not where it is.
-
-  @JsonPropertyOrder({
-    "schemaVersion",
-    "name",
-    "comment",
-    "source",
-    "tracer",
-    "commands",
-    "markers",
-    "entries"
-  })
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  static final class ProfileWire {
-    public Integer schemaVersion;
-    public String name;
-    public String comment;
-    public SourceWire source;
-    public String tracer;
-    public List<CommandWire> commands;
-    public List<String> markers;
-    public List<EntryWire> entries;
-  }
-
-  @JsonPropertyOrder({"image", "reference", "architecture"})
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  static final class SourceWire {
-    public String image;
-    public String reference;
-    public String architecture;
-  }
-
-  @JsonPropertyOrder({"run", "exitCode"})
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  static final class CommandWire {
-    public String run;
-    public Integer exitCode;
-  }
-
-  @JsonPropertyOrder({"path", "type", "why", "neededBy"})
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  static final class EntryWire {
-    public String path;
-    public String type;
-    public List<String> why;
-    public String neededBy;
   }
 }

@@ -31,18 +31,6 @@ final class SpoolFile implements Closeable {
     return channel.size();
   }
 
-  /** Reads exactly {@code n} bytes at {@code offset} into a new heap buffer (for headers only). */
-  ByteBuffer readFully(long offset, int n) throws IOException {
-    ByteBuffer buf = ByteBuffer.allocate(n);
-    while (buf.hasRemaining()) {
-      int r = channel.read(buf, offset + buf.position());
-      if (r < 0) {
-        throw new TarFormatException("truncated at offset " + (offset + buf.position()));
-      }
-    }
-    return buf.flip();
-  }
-
   Blob blob(long offset, long size) {
     return new Window(offset, size);
   }

@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param tracer how it was traced
  * @param accesses the paths it used (empty for an untraced run)
  * @param notes what the user should know (a tracer failure, a fallback)
+ * @param tracerStatus what the ptrace tracer's status file said, when the tracer ran (for a run
+ *     that fell back to LD_DEBUG, the failed ptrace run's)
  */
 public record ProbeRun(
     ProbeCommand command,
@@ -23,7 +25,8 @@ public record ProbeRun(
     String output,
     TracerKind tracer,
     AccessSet accesses,
-    List<String> notes) {
+    List<String> notes,
+    Optional<TracerStatus> tracerStatus) {
   public ProbeRun {
     Objects.requireNonNull(command, "command");
     Objects.requireNonNull(exitCode, "exitCode");
@@ -31,6 +34,19 @@ public record ProbeRun(
     Objects.requireNonNull(tracer, "tracer");
     Objects.requireNonNull(accesses, "accesses");
     notes = List.copyOf(notes);
+    Objects.requireNonNull(tracerStatus, "tracerStatus");
+  }
+
+  /** A run the ptrace tracer had no part in. */
+  public ProbeRun(
+      ProbeCommand command,
+      Optional<Integer> exitCode,
+      boolean timedOut,
+      String output,
+      TracerKind tracer,
+      AccessSet accesses,
+      List<String> notes) {
+    this(command, exitCode, timedOut, output, tracer, accesses, notes, Optional.empty());
   }
 
   /** Whether the run ended as wanted: exit code 0, or killed at the limit when that is expected. */

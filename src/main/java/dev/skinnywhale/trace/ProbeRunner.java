@@ -2,34 +2,23 @@ package dev.skinnywhale.trace;
 
 import dev.skinnywhale.docker.ContainerSpec;
 import dev.skinnywhale.docker.DockerEngine;
-import dev.skinnywhale.rootfs.FsNode;
-import dev.skinnywhale.rootfs.NodeMeta;
-import dev.skinnywhale.rootfs.RootFs;
-import dev.skinnywhale.tar.TarRootFsReader;
-import dev.skinnywhale.tar.TarStreamWriter;
 import dev.skinnywhale.tracelog.AccessSet;
-import dev.skinnywhale.tracelog.LdDebugLogParser;
-import dev.skinnywhale.tracelog.StraceLogParser;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * Runs one smoke command in a throw-away probe container: created from the given image (never the
  * user's container), no privileges, no added capabilities, the engine's default seccomp profile.
  * With {@link TracerKind#PTRACE} the static tracer is copied in through the engine's archive API
  * and wraps the command; with {@link TracerKind#LD_DEBUG} the dynamic linker reports what it loads.
+ * What the tracer wrote is read back as a tar stream and parsed as it streams ({@link ProbeDir}).
  * The probe container is removed when the run ends, also on failure.
  */
 public final class ProbeRunner {
@@ -39,19 +28,26 @@ public final class ProbeRunner {
   /** Grace time on top of the tracer's own time limit before the engine kills the container. */
   private static final Duration GRACE = Duration.ofSeconds(15);
 
-  /** The most log bytes read back from a probe (a runaway program cannot fill the heap). */
-  private static final long MAX_LOG_BYTES = 512L << 20;
-
   private final DockerEngine engine;
   private final Undo undo;
-  private final Path tempDir;
   private final Map<String, String> labels;
 
-  public ProbeRunner(DockerEngine engine, Undo undo, Path tempDir, Map<String, String> labels) {
+  /**
+   * A runner that puts {@code labels} on its containers and registers their removal with {@code
+   * undo}.
+   */
+  public ProbeRunner(DockerEngine engine, Undo undo, Map<String, String> labels) {
     this.engine = engine;
     this.undo = undo;
-    this.tempDir = tempDir;
     this.labels = Map.copyOf(labels);
+  }
+
+  /**
+   * As {@link #ProbeRunner(DockerEngine, Undo, Map)}; {@code tempDir} is not used any more (the
+   * probe directory is parsed as it streams, nothing is spooled).
+   */
+  public ProbeRunner(DockerEngine engine, Undo undo, Path tempDir, Map<String, String> labels) {
+    this(engine, undo, labels);
   }
 
   /**
@@ -63,9 +59,7 @@ public final class ProbeRunner {
       throws IOException {
     ProbeRun run = run(image, command, options, TracerKind.PTRACE, Optional.of(tracer));
     if (run.tracer() == TracerKind.PTRACE
-        && run.exitCode().isEmpty()
-        && !run.timedOut()
-        && run.notes().stream().anyMatch(n -> n.contains("failed: ptrace"))) {
+        && run.tracerStatus().map(TracerStatus::ptraceRefused).orElse(false)) {
       ProbeRun fallback = run(image, command, options, TracerKind.LD_DEBUG, Optional.empty());
       List<String> notes = new ArrayList<>(run.notes());
       notes.add("fell back to LD_DEBUG: libraries were captured, data files were not");
@@ -77,7 +71,8 @@ public final class ProbeRunner {
           fallback.output(),
           TracerKind.LD_DEBUG,
           fallback.accesses(),
-          notes);
+          notes,
+          run.tracerStatus());
     }
     return run;
   }
@@ -103,11 +98,11 @@ public final class ProbeRunner {
         entrypoint =
             Optional.of(
                 List.of(
-                    PROBE_DIR + "/tracer",
+                    PROBE_DIR + "/" + ProbeDir.TRACER,
                     "-o",
-                    PROBE_DIR + "/trace.log",
+                    PROBE_DIR + "/" + ProbeDir.TRACE_LOG,
                     "--status",
-                    PROBE_DIR + "/status",
+                    PROBE_DIR + "/" + ProbeDir.STATUS,
                     "--timeout",
                     Long.toString(seconds),
                     "--"));
@@ -115,7 +110,7 @@ public final class ProbeRunner {
       }
       case LD_DEBUG -> {
         env.add("LD_DEBUG=libs,files");
-        env.add("LD_DEBUG_OUTPUT=" + PROBE_DIR + "/ld");
+        env.add("LD_DEBUG_OUTPUT=" + PROBE_DIR + "/" + ProbeDir.LD_DEBUG_PREFIX);
         entrypoint = Optional.of(List.of(command.argv().get(0)));
         cmd = command.argv().subList(1, command.argv().size());
       }
@@ -141,7 +136,7 @@ public final class ProbeRunner {
             () -> engine.removeContainer(id));
     try {
       if (kind != TracerKind.NONE || command.script().isPresent()) {
-        engine.copyInto(id, "/", new ByteArrayInputStream(probeDir(kind, tracer, command)));
+        engine.copyInto(id, "/", new ByteArrayInputStream(ProbeDir.tar(kind, tracer, command)));
       }
       engine.start(id);
       Duration limit =
@@ -153,103 +148,62 @@ public final class ProbeRunner {
         engine.waitFor(id, GRACE);
       }
       String output = engine.logs(id);
-      List<String> notes = new ArrayList<>();
-      AccessSet accesses = emptyAccesses();
-      if (kind == TracerKind.PTRACE) {
-        Map<String, byte[]> files = readProbeDir(id);
-        String status = text(files.get("status")).strip();
-        if (status.startsWith("timeout")) {
-          timedOut = true;
-          exit = Optional.empty();
-        } else if (status.startsWith("error exec") && status.contains("not found")) {
-          exit = Optional.of(127);
-          notes.add(status.substring("error ".length()));
-        } else if (status.startsWith("error") || status.isEmpty()) {
-          notes.add(
-              "the tracer failed: "
-                  + (status.isEmpty() ? "no status written" : status.substring(6)));
-          if (status.startsWith("error ptrace")) {
-            return new ProbeRun(command, Optional.empty(), false, output, kind, accesses, notes);
-          }
-          exit = Optional.empty();
-        }
-        byte[] log = files.get("trace.log");
-        if (log != null) {
-          accesses =
-              new StraceLogParser()
-                  .parse("trace of `" + command.text() + "`", new StringReader(text(log)));
-        }
-      } else if (kind == TracerKind.LD_DEBUG) {
-        Map<String, byte[]> files = readProbeDir(id);
-        for (Map.Entry<String, byte[]> f : files.entrySet()) {
-          if (f.getKey().startsWith("ld.")) {
-            accesses =
-                accesses.merge(
-                    new LdDebugLogParser().parse(f.getKey(), new StringReader(text(f.getValue()))));
-          }
-        }
+      if (kind == TracerKind.NONE) {
+        return new ProbeRun(command, exit, timedOut, output, kind, AccessSet.empty(), List.of());
       }
-      return new ProbeRun(command, exit, timedOut, output, kind, accesses, notes);
+      ProbeDir.Output probe;
+      try (InputStream tar = engine.copyOut(id, PROBE_DIR)) {
+        probe = ProbeDir.read(tar, kind, "trace of `" + command.text() + "`");
+      }
+      if (kind == TracerKind.LD_DEBUG) {
+        return new ProbeRun(command, exit, timedOut, output, kind, probe.accesses(), List.of());
+      }
+      return traced(command, exit, timedOut, output, probe);
     } finally {
       remove.run();
     }
   }
 
-  private static AccessSet emptyAccesses() {
-    return new AccessSet(new TreeMap<>(), new TreeMap<>());
-  }
-
-  /** A tar holding the probe directory (world-writable, sticky) and, for PTRACE, the tracer. */
-  private static byte[] probeDir(TracerKind kind, Optional<byte[]> tracer, ProbeCommand command)
-      throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    TarStreamWriter tar = new TarStreamWriter(bytes);
-    String dir = PROBE_DIR.substring(1);
-    tar.addDirectory(dir, NodeMeta.of(01777));
-    if (kind == TracerKind.PTRACE) {
-      byte[] binary =
-          tracer.orElseThrow(() -> new IllegalStateException("no tracer for this architecture"));
-      tar.addFile(
-          dir + "/tracer",
-          new NodeMeta(0755, 0, 0, "", "", Instant.EPOCH, Map.of()),
-          binary.length,
-          new ByteArrayInputStream(binary));
-    }
-    if (command.script().isPresent()) {
-      byte[] script =
-          command.script().get().content().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-      tar.addFile(
-          ProbeCommand.SCRIPT_PATH.substring(1),
-          new NodeMeta(0755, 0, 0, "", "", Instant.EPOCH, Map.of()),
-          script.length,
-          new ByteArrayInputStream(script));
-    }
-    tar.finish();
-    return bytes.toByteArray();
-  }
-
-  /** The probe directory's regular files, by name, read back through the archive API. */
-  private Map<String, byte[]> readProbeDir(String id) throws IOException {
-    Map<String, byte[]> out = new TreeMap<>();
-    try (InputStream tar = engine.copyOut(id, PROBE_DIR);
-        RootFs fs = new TarRootFsReader().read(tar, tempDir)) {
-      for (FsNode node : (Iterable<FsNode>) fs.nodes()::iterator) {
-        if (node instanceof FsNode.RegularFile f) {
-          if (f.size() > MAX_LOG_BYTES) {
-            throw new IOException(
-                "the probe's " + f.path() + " is larger than " + (MAX_LOG_BYTES >> 20) + " MB");
-          }
-          try (InputStream in = f.content().open()) {
-            String name = f.path().substring(f.path().lastIndexOf('/') + 1);
-            out.put(name, in.readAllBytes());
-          }
-        }
+  /**
+   * A PTRACE run as its status says it ended: a timeout is one whatever the engine saw; a program
+   * the tracer's PATH search did not find exits 127 as under a shell; any other tracer error leaves
+   * no exit code and a note, and when ptrace itself was refused, no accesses either (the caller
+   * falls back to LD_DEBUG). Otherwise the exit code is the container's, which is the program's.
+   */
+  private static ProbeRun traced(
+      ProbeCommand command,
+      Optional<Integer> exit,
+      boolean timedOut,
+      String output,
+      ProbeDir.Output probe) {
+    TracerStatus status = probe.status();
+    AccessSet accesses = probe.accesses();
+    List<String> notes = new ArrayList<>();
+    if (status instanceof TracerStatus.TimedOut) {
+      timedOut = true;
+      exit = Optional.empty();
+    } else if (status instanceof TracerStatus.Failed f && f.programNotFound()) {
+      exit = Optional.of(TracerStatus.EXIT_NOT_FOUND);
+      notes.add(f.text());
+    } else if (status instanceof TracerStatus.Failed f) {
+      notes.add("the tracer failed: " + f.text());
+      exit = Optional.empty();
+      if (f.ptraceRefused()) {
+        timedOut = false;
+        accesses = AccessSet.empty();
       }
+    } else if (status instanceof TracerStatus.Missing) {
+      notes.add("the tracer failed: no status written");
+      exit = Optional.empty();
+    } else if (status instanceof TracerStatus.Malformed m) {
+      notes.add("the tracer failed: unreadable status \"" + abbreviate(m.text()) + "\"");
+      exit = Optional.empty();
     }
-    return out;
+    return new ProbeRun(
+        command, exit, timedOut, output, TracerKind.PTRACE, accesses, notes, Optional.of(status));
   }
 
-  private static String text(byte[] bytes) {
-    return bytes == null ? "" : new String(bytes, StandardCharsets.ISO_8859_1);
+  private static String abbreviate(String text) {
+    return text.length() <= 200 ? text : text.substring(0, 200) + "...";
   }
 }

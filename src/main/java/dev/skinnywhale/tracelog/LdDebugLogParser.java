@@ -1,6 +1,5 @@
 package dev.skinnywhale.tracelog;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -51,14 +50,16 @@ public final class LdDebugLogParser {
     return all;
   }
 
-  /** Reads {@code reader} to its end; {@code sourceName} names it in errors. */
+  /**
+   * Reads {@code reader} to its end, line by line (a line longer than 1 MiB is an error); {@code
+   * sourceName} names it in errors.
+   */
   public AccessSet parse(String sourceName, Reader reader) throws IOException {
     AccessSetBuilder out = new AccessSetBuilder();
     Map<Integer, Search> searches = new HashMap<>();
-    BufferedReader lines = reader instanceof BufferedReader b ? b : new BufferedReader(reader);
-    int number = 0;
-    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-      number++;
+    LogLines lines = new LogLines(sourceName, reader);
+    for (String line = lines.next(); line != null; line = lines.next()) {
+      int number = lines.number();
       if (line.isBlank()) {
         continue;
       }

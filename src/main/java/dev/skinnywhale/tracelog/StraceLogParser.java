@@ -1,6 +1,5 @@
 package dev.skinnywhale.tracelog;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -22,17 +21,18 @@ public final class StraceLogParser {
     }
   }
 
-  /** Reads {@code reader} to its end; {@code sourceName} names it in errors. */
+  /**
+   * Reads {@code reader} to its end, line by line (a line longer than 1 MiB is an error); {@code
+   * sourceName} names it in errors.
+   */
   public AccessSet parse(String sourceName, Reader reader) throws IOException {
     StraceLexer lexer = new StraceLexer();
     SyscallStitcher stitcher = new SyscallStitcher(lexer);
     AccessSetBuilder out = new AccessSetBuilder();
     PathInterpreter interpreter = new PathInterpreter(out);
-    BufferedReader lines = reader instanceof BufferedReader b ? b : new BufferedReader(reader);
-    int number = 0;
+    LogLines lines = new LogLines(sourceName, reader);
     Optional<String> carried = Optional.empty();
-    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-      number++;
+    for (String line = lines.next(); line != null; line = lines.next()) {
       try {
         if (carried.isPresent()) {
           // the rest of a line cut by an strace message, or else a new line
@@ -52,7 +52,7 @@ public final class StraceLogParser {
           stitcher.accept(lexed.get()).ifPresent(interpreter::accept);
         }
       } catch (SyntaxError e) {
-        throw new TraceLogException(sourceName, number, line, e.getMessage());
+        throw new TraceLogException(sourceName, lines.number(), line, e.getMessage());
       }
     }
     return out.build();
