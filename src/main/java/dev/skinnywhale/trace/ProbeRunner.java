@@ -6,7 +6,6 @@ import dev.skinnywhale.tracelog.AccessSet;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,14 +39,6 @@ public final class ProbeRunner {
     this.engine = engine;
     this.undo = undo;
     this.labels = Map.copyOf(labels);
-  }
-
-  /**
-   * As {@link #ProbeRunner(DockerEngine, Undo, Map)}; {@code tempDir} is not used any more (the
-   * probe directory is parsed as it streams, nothing is spooled).
-   */
-  public ProbeRunner(DockerEngine engine, Undo undo, Path tempDir, Map<String, String> labels) {
-    this(engine, undo, labels);
   }
 
   /**

@@ -41,8 +41,7 @@ public final class Prober {
                                 + source.architecture()
                                 + " in this build; use --ld-debug"));
     return new Prober(
-        new ProbeRunner(
-            run.engine(), run.cleanup(), run.tempDir(), Map.of(SourceReader.TEMP_LABEL, "probe")),
+        new ProbeRunner(run.engine(), run.cleanup(), Map.of(SourceReader.TEMP_LABEL, "probe")),
         ldDebug,
         tracer);
   }

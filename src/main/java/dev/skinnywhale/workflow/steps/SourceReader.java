@@ -82,7 +82,7 @@ public final class SourceReader {
     try {
       return findUnambiguous(reference);
     } catch (dev.skinnywhale.docker.EngineException e) {
-      if (String.valueOf(e.getMessage()).contains("Multiple IDs found")) {
+      if (e.is(dev.skinnywhale.docker.EngineException.Kind.AMBIGUOUS)) {
         throw new NotFoundException(
             reference + " is ambiguous: several containers or images have ids starting with it");
       }
