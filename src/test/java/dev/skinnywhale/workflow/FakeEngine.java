@@ -63,6 +63,15 @@ public final class FakeEngine implements DockerEngine {
    */
   public final Map<String, String> traceLogs = new TreeMap<>();
 
+  /** Image (id or tag) → what every container made from it prints (default: nothing). */
+  public final Map<String, String> outputs = new TreeMap<>();
+
+  /**
+   * Image (id or tag) → the message of the {@link EngineException} that starting a container of it
+   * throws (default: it starts).
+   */
+  public final Map<String, String> startFailures = new TreeMap<>();
+
   public ObjectNode containerConfig = JSON.createObjectNode();
 
   public FakeEngine() {
@@ -142,6 +151,10 @@ public final class FakeEngine implements DockerEngine {
   @Override
   public void start(String containerId) {
     calls.add("start " + containerId);
+    String failure = startFailures.get(created.getOrDefault(containerId, ""));
+    if (failure != null) {
+      throw new EngineException(failure);
+    }
   }
 
   @Override
@@ -156,7 +169,7 @@ public final class FakeEngine implements DockerEngine {
 
   @Override
   public String logs(String containerId) {
-    return "";
+    return outputs.getOrDefault(created.getOrDefault(containerId, ""), "");
   }
 
   @Override
