@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** What the probes used, resolved once against the image they ran in. */
@@ -158,10 +157,6 @@ class TracedPathsTest {
    * found node's hops become stray hops).
    */
   @Test
-  @Disabled(
-      "bug: TracedPaths.Collector.access (TracedPaths.java:191-196) drops the hops of a resolution"
-          + " that fails under an ignored root, so a symlink into /proc of a real image is not a"
-          + " stray hop")
   void resolve_symlinkIntoProcOfAnExportedImage_keptAsAStrayHop() {
     TracedPaths t = resolve(List.of(set(Map.of("/etc/mtab", Set.of(OPENED)))), List.of());
     assertEquals(Map.of(), t.entries());

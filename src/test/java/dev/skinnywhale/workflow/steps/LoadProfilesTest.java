@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,9 +82,6 @@ class LoadProfilesTest {
    * taken although its own markers match nothing.
    */
   @Test
-  @Disabled(
-      "bug: LoadProfiles.pick (LoadProfiles.java:43) selects the stored profiles by"
-          + " profile().name(), not by the profiles ProfileApplier.auto picked")
   void load_autoWithTwoFilesOfOneProfileName_onlyTheOneWhoseMarkersMatch() throws Exception {
     // An edited copy of a profile under another file name, its name inside left as it was.
     Files.writeString(
