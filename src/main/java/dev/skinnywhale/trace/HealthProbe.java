@@ -55,7 +55,8 @@ final class HealthProbe {
       }
       Duration left = Duration.ofNanos(end - now);
       if (left.compareTo(Duration.ofMillis(200)) < 0) {
-        return new HealthOutcome(tries, last, false, output);
+        return new HealthOutcome(
+            tries, last, false, tries == 0 ? "--config-timeout left no time for a try" : output);
       }
       Duration limit = check.timeout().compareTo(left) < 0 ? check.timeout() : left;
       tries++;
@@ -68,8 +69,9 @@ final class HealthProbe {
         if (e.is(EngineException.Kind.INTERRUPTED)) {
           throw new InterruptedException(e.getMessage());
         }
-        // The service has ended (an exec needs a running container): no verdict.
-        return new HealthOutcome(tries - 1, last, false, output);
+        // The service has ended (an exec needs a running container), or the engine refused the
+        // exec: no verdict; the reason is the outcome's output.
+        return new HealthOutcome(tries - 1, last, false, e.getMessage());
       }
       last = result.exitCode();
       output = result.output();

@@ -62,6 +62,14 @@ public record ProbeRun(
         Optional.empty());
   }
 
+  /** A copy with one more note. */
+  public ProbeRun withNote(String note) {
+    List<String> more = new java.util.ArrayList<>(notes);
+    more.add(note);
+    return new ProbeRun(
+        command, exitCode, timedOut, output, tracer, accesses, more, tracerStatus, health);
+  }
+
   /** A copy with the healthcheck's outcome and the accesses of its tries added. */
   public ProbeRun withHealth(HealthOutcome outcome, AccessSet healthAccesses) {
     return new ProbeRun(

@@ -167,6 +167,13 @@ public final class ProbeRunner {
                 ? new ProbeRun(command, exit, timedOut, output, kind, probe.accesses(), List.of())
                 : traced(command, exit, timedOut, output, probe);
       }
+      if (health.isPresent() && health.get().tries() == 0) {
+        // No try ran: the command ended first (then it is a command, not a service), or the
+        // engine would not run one while the service was up, which the user must hear of.
+        return run.timedOut()
+            ? run.withNote("the healthcheck could not run: " + health.get().output())
+            : run;
+      }
       return health.map(h -> run.withHealth(h, AccessSet.empty())).orElse(run);
     } finally {
       remove.run();
@@ -184,11 +191,9 @@ public final class ProbeRunner {
       return Optional.empty();
     }
     try {
-      HealthOutcome outcome =
+      return Optional.of(
           new HealthProbe(engine, pacer)
-              .run(id, check.get(), kind, started, started + timeout.toNanos());
-      // No try ran: the command ended first (a command, not a service), or no time was left.
-      return outcome.tries() > 0 ? Optional.of(outcome) : Optional.empty();
+              .run(id, check.get(), kind, started, started + timeout.toNanos()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new dev.skinnywhale.docker.EngineException(

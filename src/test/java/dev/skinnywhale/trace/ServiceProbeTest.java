@@ -158,6 +158,18 @@ class ServiceProbeTest {
   }
 
   @Test
+  void testService_whoseHealthcheckTheEngineWillNotRun_saysSo() throws IOException {
+    engine.probes.add(new Probe(Optional.empty(), Map.of("status", "timeout\n")));
+    ProbeRun run =
+        runner.trace("img", server(Optional.of(check(3, Duration.ZERO)), 10), options, TRACER);
+    assertEquals(Optional.empty(), run.health());
+    assertTrue(
+        run.notes().stream().anyMatch(n -> n.startsWith("the healthcheck could not run: ")),
+        run.notes().toString());
+    assertTrue(run.succeeded(false));
+  }
+
+  @Test
   void testService_exitingNonZero_fails() throws IOException {
     engine.probes.add(Probe.exits(100, Map.of("status", "ok exit=100\n")));
     ProbeRun run = runner.trace("img", server(Optional.empty(), 10), options, TRACER);
