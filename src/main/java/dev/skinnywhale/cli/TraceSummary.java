@@ -54,6 +54,15 @@ final class TraceSummary {
       n.put("timedOut", p.timedOut());
       n.put("tracer", p.tracer().name().toLowerCase(Locale.ROOT));
       n.put("paths", p.accesses().successfulPaths().size());
+      p.command().service().ifPresent(service -> n.put("service", true));
+      p.health()
+          .ifPresent(
+              h -> {
+                ObjectNode health = n.putObject("health");
+                health.put("healthy", h.healthy());
+                health.put("tries", h.tries());
+                h.exitCode().ifPresent(c -> health.put("exitCode", c));
+              });
     }
     ArrayNode verification = root.putArray("verification");
     for (Verification v : r.verification()) {

@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param workingDir working directory, when present
  * @param network "none", "host" or a network name
  * @param labels labels to put on the container (used to find what we made)
+ * @param run the {@code docker run} options a probe takes (hosts, tmpfs, mounts, limits, DNS)
  */
 public record ContainerSpec(
     String image,
@@ -26,7 +27,8 @@ public record ContainerSpec(
     Optional<String> user,
     Optional<String> workingDir,
     String network,
-    Map<String, String> labels) {
+    Map<String, String> labels,
+    RunOptions run) {
   public ContainerSpec {
     Objects.requireNonNull(image, "image");
     entrypoint = entrypoint.map(List::copyOf);
@@ -36,6 +38,20 @@ public record ContainerSpec(
     Objects.requireNonNull(workingDir, "workingDir");
     Objects.requireNonNull(network, "network");
     labels = Map.copyOf(labels);
+    Objects.requireNonNull(run, "run");
+  }
+
+  /** A container without extra run options. */
+  public ContainerSpec(
+      String image,
+      Optional<List<String>> entrypoint,
+      Optional<List<String>> cmd,
+      List<String> env,
+      Optional<String> user,
+      Optional<String> workingDir,
+      String network,
+      Map<String, String> labels) {
+    this(image, entrypoint, cmd, env, user, workingDir, network, labels, RunOptions.NONE);
   }
 
   /** A container that is only created (never started), to read an image's filesystem. */

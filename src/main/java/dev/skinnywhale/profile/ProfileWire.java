@@ -40,11 +40,14 @@ final class ProfileWire {
     public String architecture;
   }
 
-  @JsonPropertyOrder({"run", "exitCode"})
+  @JsonPropertyOrder({"run", "exitCode", "options"})
   @JsonInclude(JsonInclude.Include.NON_NULL)
   static final class CommandWire {
     public String run;
     public Integer exitCode;
+
+    /** Optional: the probe's {@code docker run} options as arguments; absent when none. */
+    public List<String> options;
   }
 
   @JsonPropertyOrder({"path", "type", "why", "neededBy"})

@@ -53,10 +53,17 @@ final class ProfileWireTranslator {
         throw new ProfileException(source, at + " is null");
       }
       try {
+        List<String> options = c.options == null ? List.of() : c.options;
+        for (int j = 0; j < options.size(); j++) {
+          if (options.get(j) == null) {
+            throw new ProfileException(source, at + ".options[" + j + "] is null");
+          }
+        }
         commands.add(
             new RecordedCommand(
                 required(source, c.run, at + ".run"),
-                requiredInt(source, c.exitCode, at + ".exitCode")));
+                requiredInt(source, c.exitCode, at + ".exitCode"),
+                options));
       } catch (IllegalArgumentException e) {
         throw new ProfileException(source, at + ": " + e.getMessage());
       }
@@ -175,6 +182,7 @@ final class ProfileWireTranslator {
       CommandWire cw = new CommandWire();
       cw.run = c.run();
       cw.exitCode = c.exitCode();
+      cw.options = c.options().isEmpty() ? null : c.options();
       w.commands.add(cw);
     }
     w.markers = p.markers().stream().map(FsPath::toText).toList();

@@ -74,9 +74,9 @@ final class ProbeDir {
 
   /**
    * Reads the probe directory back from {@code tar} (the engine's archive of it): for PTRACE the
-   * status and the trace log (named {@code traceName} in errors), for LD_DEBUG every {@code ld.*}
-   * log. Only regular files directly in the directory count; what else the program left there is
-   * skipped unread.
+   * status and the trace log (named {@code traceName} in errors) with the logs of a healthcheck's
+   * traced tries ({@code health-N.log}), for LD_DEBUG every {@code ld.*} log. Only regular files
+   * directly in the directory count; what else the program left there is skipped unread.
    *
    * @throws IOException when a log is larger than {@link #MAX_LOG_BYTES}, or the tar is malformed
    */
@@ -92,7 +92,9 @@ final class ProbeDir {
         String name = e.name();
         if (kind == TracerKind.PTRACE && name.equals(STATUS)) {
           status = status(entries.content());
-        } else if (kind == TracerKind.PTRACE && name.equals(TRACE_LOG)) {
+        } else if (kind == TracerKind.PTRACE
+            && (name.equals(TRACE_LOG)
+                || (name.startsWith(HealthProbe.LOG_PREFIX) && name.endsWith(".log")))) {
           checkSize(e);
           accesses =
               accesses.merge(new StraceLogParser().parse(traceName, text(entries.content())));

@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param notes what the user should know (a tracer failure, a fallback)
  * @param tracerStatus what the ptrace tracer's status file said, when the tracer ran (for a run
  *     that fell back to LD_DEBUG, the failed ptrace run's)
+ * @param health how the healthcheck went, for a service probe that has one and ran long enough
  */
 public record ProbeRun(
     ProbeCommand command,
@@ -26,7 +27,8 @@ public record ProbeRun(
     TracerKind tracer,
     AccessSet accesses,
     List<String> notes,
-    Optional<TracerStatus> tracerStatus) {
+    Optional<TracerStatus> tracerStatus,
+    Optional<HealthOutcome> health) {
   public ProbeRun {
     Objects.requireNonNull(command, "command");
     Objects.requireNonNull(exitCode, "exitCode");
@@ -35,6 +37,51 @@ public record ProbeRun(
     Objects.requireNonNull(accesses, "accesses");
     notes = List.copyOf(notes);
     Objects.requireNonNull(tracerStatus, "tracerStatus");
+    Objects.requireNonNull(health, "health");
+  }
+
+  /** A run without a healthcheck. */
+  public ProbeRun(
+      ProbeCommand command,
+      Optional<Integer> exitCode,
+      boolean timedOut,
+      String output,
+      TracerKind tracer,
+      AccessSet accesses,
+      List<String> notes,
+      Optional<TracerStatus> tracerStatus) {
+    this(
+        command,
+        exitCode,
+        timedOut,
+        output,
+        tracer,
+        accesses,
+        notes,
+        tracerStatus,
+        Optional.empty());
+  }
+
+  /** A copy with one more note. */
+  public ProbeRun withNote(String note) {
+    List<String> more = new java.util.ArrayList<>(notes);
+    more.add(note);
+    return new ProbeRun(
+        command, exitCode, timedOut, output, tracer, accesses, more, tracerStatus, health);
+  }
+
+  /** A copy with the healthcheck's outcome and the accesses of its tries added. */
+  public ProbeRun withHealth(HealthOutcome outcome, AccessSet healthAccesses) {
+    return new ProbeRun(
+        command,
+        exitCode,
+        timedOut,
+        output,
+        tracer,
+        accesses.merge(healthAccesses),
+        notes,
+        tracerStatus,
+        Optional.of(outcome));
   }
 
   /** A run the ptrace tracer had no part in. */
@@ -49,8 +96,15 @@ public record ProbeRun(
     this(command, exitCode, timedOut, output, tracer, accesses, notes, Optional.empty());
   }
 
-  /** Whether the run ended as wanted: exit code 0, or killed at the limit when that is expected. */
+  /**
+   * Whether the run ended as wanted: exit code 0, or killed at the limit when that is expected. A
+   * service probe (the image's own command) expects it, and a healthy healthcheck when it has one.
+   */
   public boolean succeeded(boolean expectTimeout) {
+    if (command.service().isPresent()) {
+      return (timedOut || exitCode.equals(Optional.of(0)))
+          && health.map(HealthOutcome::healthy).orElse(true);
+    }
     return expectTimeout
         ? timedOut || exitCode.equals(Optional.of(0))
         : exitCode.equals(Optional.of(0));
@@ -58,9 +112,17 @@ public record ProbeRun(
 
   /** A short description of how it ended. */
   public String outcome() {
-    if (timedOut) {
-      return "killed at the time limit";
+    String how;
+    if (timedOut && command.service().isPresent()) {
+      how =
+          "still running after "
+              + command.service().get().startedAfter().toSeconds()
+              + " s (a service that started), stopped";
+    } else if (timedOut) {
+      how = "killed at the time limit";
+    } else {
+      how = exitCode.map(c -> "exit code " + c).orElse("no exit code (the tracer failed)");
     }
-    return exitCode.map(c -> "exit code " + c).orElse("no exit code (the tracer failed)");
+    return health.map(h -> how + "; " + h.text()).orElse(how);
   }
 }

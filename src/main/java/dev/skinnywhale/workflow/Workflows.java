@@ -1,16 +1,19 @@
 package dev.skinnywhale.workflow;
 
 import dev.skinnywhale.docker.DockerEngine;
+import dev.skinnywhale.docker.RunOptions;
 import dev.skinnywhale.linker.LinkerEnv;
 import dev.skinnywhale.profile.ProfileStore;
 import dev.skinnywhale.rootfs.RootFs;
 import dev.skinnywhale.trace.ProbeCommand;
+import dev.skinnywhale.trace.ProbeOptions;
 import dev.skinnywhale.trace.ProbeRun;
 import dev.skinnywhale.tracelog.TracedPaths;
 import dev.skinnywhale.workflow.keep.ChangeSetContributor;
 import dev.skinnywhale.workflow.keep.ClosureContributor;
 import dev.skinnywhale.workflow.keep.IncludeContributor;
 import dev.skinnywhale.workflow.keep.KeepContributor;
+import dev.skinnywhale.workflow.keep.MountContributor;
 import dev.skinnywhale.workflow.keep.ProfileContributor;
 import dev.skinnywhale.workflow.keep.RuntimeConfigContributor;
 import dev.skinnywhale.workflow.keep.Snapshot;
@@ -20,7 +23,9 @@ import dev.skinnywhale.workflow.run.Reporter;
 import dev.skinnywhale.workflow.run.Run;
 import dev.skinnywhale.workflow.run.Source;
 import dev.skinnywhale.workflow.run.UnusableInputException;
+import dev.skinnywhale.workflow.steps.ApplyChanges;
 import dev.skinnywhale.workflow.steps.CommitProbeImage;
+import dev.skinnywhale.workflow.steps.ConfigProbe;
 import dev.skinnywhale.workflow.steps.Destination;
 import dev.skinnywhale.workflow.steps.FindSource;
 import dev.skinnywhale.workflow.steps.InterpretTraces;
@@ -49,16 +54,22 @@ import java.util.SortedSet;
  * The use cases, each a list of steps run by one {@link Run}:
  *
  * <pre>
- * slim  = FindSource → ReadFilesystem → [TakeChangeSet] → Plan → SuggestProfiles → MakeImage
- * build = FindSource → ReadFilesystem → LoadProfiles → [TakeChangeSet] → Plan → MakeImage
- * trace = FindSource → CommitProbeImage → ReadFilesystem → Probe → InterpretTraces
- *       → [LoadProfiles] → [TakeChangeSet] → Plan → [SaveProfile] → MakeImage → [Verify]
+ * slim  = FindSource → [ApplyChanges] → ReadFilesystem → [TakeChangeSet] → Plan → SuggestProfiles
+ *       → MakeImage
+ * build = FindSource → [ApplyChanges] → ReadFilesystem → LoadProfiles → [TakeChangeSet] → Plan
+ *       → MakeImage
+ * trace = FindSource → [ApplyChanges] → CommitProbeImage → ReadFilesystem → Probe (the --run
+ *       commands, the --run-file, [ConfigProbe]) → InterpretTraces → [LoadProfiles]
+ *       → [TakeChangeSet] → Plan → [SaveProfile] → MakeImage → [Verify]
  * </pre>
  *
- * {@code Plan} asks the keep contributors of the build in order (change set, traced, profiles,
- * includes and excludes, runtime config) and then the static closure. The user's container and
- * image are never changed; every temporary container, image and file is removed when the run ends,
- * also on failure. A failed verification is part of the result, not an exception.
+ * {@code ApplyChanges} applies --change to the slim image's config before anything is planned (and
+ * before anything is exported); {@code ConfigProbe} is the image's own command, run when no command
+ * is given or with --run-config. {@code Plan} asks the keep contributors of the build in order
+ * (change set, traced, mounts, profiles, includes and excludes, runtime config) and then the static
+ * closure. The user's container and image are never changed; every temporary container, image and
+ * file is removed when the run ends, also on failure. A failed verification is part of the result,
+ * not an exception.
  */
 public final class Workflows {
   private final DockerEngine engine;
@@ -78,6 +89,7 @@ public final class Workflows {
     Destination.checkOutput(request.output());
     try (Run run = Run.open(engine, reporter, clock)) {
       Source source = new FindSource(run).find(request.target(), request.base());
+      source = new ApplyChanges(run).apply(source, request.changes());
       Destination destination = Destination.choose(engine, source, request.tag(), request.output());
       try (RootFs fs = new ReadFilesystem(run).read(source)) {
         Built built = build(run, request, source, fs, Optional.empty(), TracedPaths.none());
@@ -86,19 +98,18 @@ public final class Workflows {
     }
   }
 
-  /** {@code skinnywhale trace --run CMD <container|image>}. */
+  /** {@code skinnywhale trace [--run CMD] <container|image>}. */
   public TraceResult trace(TraceRequest request) throws IOException {
     SlimRequest slim = request.slim();
-    if (request.commands().isEmpty() && request.runFile().isEmpty()) {
-      throw new UnusableInputException("give at least one command with --run or --run-file");
-    }
     Destination.checkOutput(slim.output());
     try (Run run = Run.open(engine, reporter, clock)) {
-      Source source = new FindSource(run).find(slim.target(), slim.base());
-      if (!engine.networkExists(request.probe().network())) {
-        throw new UnusableInputException(
-            "--network " + request.probe().network() + ": no such network");
+      Source found = new FindSource(run).find(slim.target(), slim.base());
+      Source source = new ApplyChanges(run).apply(found, slim.changes());
+      ProbeOptions options = ApplyChanges.forProbes(request.probe(), found, source);
+      if (!engine.networkExists(options.network())) {
+        throw new UnusableInputException("--network " + options.network() + ": no such network");
       }
+      checkVolumes(options.run());
       if (request.forceLdDebug()) {
         reporter.warn(
             "--ld-debug sees the libraries programs load, not the data files they open: keep those"
@@ -108,18 +119,31 @@ public final class Workflows {
       Prober prober = Prober.choose(run, source, request.forceLdDebug());
       String probeImage = new CommitProbeImage(run).imageFor(source);
       try (RootFs fs = new ReadFilesystem(run).read(source)) {
-        List<ProbeCommand> commands = PrepareCommands.of(request.commands(), request.runFile(), fs);
+        List<ProbeCommand> commands =
+            new ArrayList<>(PrepareCommands.of(request.commands(), request.runFile(), fs));
+        if (request.probesConfig()) {
+          commands.add(
+              new ConfigProbe(run)
+                  .command(source, request.configTimeout(), commandChanged(found, source)));
+        }
         List<ProbeRun> probes =
             new Probe(run, prober)
-                .probe(
-                    slim.target(), probeImage, commands, request.probe(), request.expectTimeout());
+                .probe(slim.target(), probeImage, commands, options, request.expectTimeout());
+        List<String> mounted = MountContributor.paths(fs, options.run().mountTargets());
         TracedPaths traced =
             InterpretTraces.interpret(
-                fs, commands, probes, LinkerEnv.fromImageEnv(source.env()).path());
-        Built built = build(run, slim, source, fs, Optional.of(request), traced);
+                fs, commands, probes, LinkerEnv.fromImageEnv(source.env()).path(), mounted);
+        Built built = build(run, slim, source, fs, Optional.of(options), traced);
         if (request.saveProfile().isPresent()) {
           new SaveProfile(run)
-              .save(request.saveProfile().get(), source, probes, traced, built.closure(), fs);
+              .save(
+                  request.saveProfile().get(),
+                  source,
+                  probes,
+                  traced,
+                  built.closure(),
+                  fs,
+                  options.run());
         }
         MakeImage.Made made = built.make(run, fs, source, destination);
         List<Verification> verification = List.of();
@@ -134,7 +158,7 @@ public final class Workflows {
                       destination.tag(),
                       commands,
                       probes,
-                      request.probe(),
+                      options,
                       request.expectTimeout(),
                       fs,
                       kept);
@@ -149,13 +173,35 @@ public final class Workflows {
     }
   }
 
+  /** Whether --change set the command the config probe runs. */
+  private static boolean commandChanged(Source before, Source after) {
+    var was = before.imageConfig().path("config");
+    var now = after.imageConfig().path("config");
+    return !was.path("Entrypoint").equals(now.path("Entrypoint"))
+        || !was.path("Cmd").equals(now.path("Cmd"));
+  }
+
+  /** A named volume must exist: the engine would make an empty one, which nobody removes. */
+  private void checkVolumes(RunOptions options) {
+    for (RunOptions.Mount m : options.mounts()) {
+      if (m.type() == RunOptions.MountType.VOLUME
+          && m.source().isPresent()
+          && !engine.volumeExists(m.source().get())) {
+        throw new UnusableInputException(
+            "no volume named "
+                + m.source().get()
+                + " (skinnywhale does not make volumes; create it with docker volume create)");
+      }
+    }
+  }
+
   /** LoadProfiles → [TakeChangeSet] → Plan, the part every use case shares. */
   private Built build(
       Run run,
       SlimRequest request,
       Source source,
       RootFs fs,
-      Optional<TraceRequest> trace,
+      Optional<ProbeOptions> trace,
       TracedPaths traced)
       throws IOException {
     List<ProfileStore.Stored> loaded = new LoadProfiles(run, profiles).load(request.profiles(), fs);
@@ -171,6 +217,7 @@ public final class Workflows {
     }
     if (trace.isPresent()) {
       contributors.add(new TracedContributor());
+      contributors.add(new MountContributor(trace.get().run().externalTargets()));
     }
     if (!loaded.isEmpty()) {
       contributors.add(new ProfileContributor(loaded, request.strictProfiles()));
@@ -180,7 +227,7 @@ public final class Workflows {
             request.includes(), request.excludes(), request.bruteLib(), request.bruteUsrLib()));
     contributors.add(
         new RuntimeConfigContributor(
-            trace.flatMap(t -> t.probe().user()), trace.flatMap(t -> t.probe().workingDir())));
+            trace.flatMap(ProbeOptions::user), trace.flatMap(ProbeOptions::workingDir)));
     Plan.Planned planned =
         new Plan(run)
             .make(

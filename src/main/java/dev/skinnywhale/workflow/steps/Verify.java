@@ -71,10 +71,7 @@ public record Verify(Run run, Prober prober) {
       run.reporter().warn("`" + command.text() + "` in " + tag + ": " + why);
       return new Verification(command.text(), fat.outcome(), why, false, List.of());
     }
-    boolean passed =
-        expectTimeout
-            ? slim.succeeded(true)
-            : !slim.timedOut() && slim.exitCode().equals(fat.exitCode());
+    boolean passed = passed(fat, slim, expectTimeout);
     if (passed) {
       return new Verification(command.text(), fat.outcome(), slim.outcome(), true, List.of());
     }
@@ -92,10 +89,38 @@ public record Verify(Run run, Prober prober) {
     List<String> missing = new ArrayList<>();
     if (!prober.ldDebug()) {
       ProbeRun traced = prober.trace(tag, command, options);
-      missing.addAll(missingPaths(fat.accesses(), traced.accesses(), fs, kept));
+      missing.addAll(
+          missingPaths(fat.accesses(), traced.accesses(), fs, kept, ignoredRoots(options)));
     }
     missing.forEach(m -> run.reporter().warn("missing in " + tag + ": " + m));
     return new Verification(command.text(), fat.outcome(), slim.outcome(), false, missing);
+  }
+
+  /**
+   * Whether the slim run ended as the source run did: the same exit code, or for a service (the
+   * image's own command) started as in the source — still running at its limit or exit code 0 — and
+   * healthy when the source was.
+   */
+  static boolean passed(ProbeRun fat, ProbeRun slim, boolean expectTimeout) {
+    if (fat.command().service().isPresent()) {
+      boolean healthy = fat.health().map(h -> h.healthy()).orElse(false);
+      return slim.succeeded(true)
+          && (!healthy || slim.health().map(h -> h.healthy()).orElse(false));
+    }
+    return expectTimeout
+        ? slim.succeeded(true)
+        : !slim.timedOut() && slim.exitCode().equals(fat.exitCode());
+  }
+
+  /** The ignored roots, and where the probe containers have mounts: none of it is the image's. */
+  static List<String> ignoredRoots(ProbeOptions options) {
+    List<String> out = new ArrayList<>(InterpretTraces.IGNORED_ROOTS);
+    out.addAll(options.run().mountTargets());
+    return out;
+  }
+
+  static List<String> missingPaths(AccessSet fat, AccessSet slim, RootFs fs, Set<String> kept) {
+    return missingPaths(fat, slim, fs, kept, InterpretTraces.IGNORED_ROOTS);
   }
 
   /**
@@ -104,7 +129,8 @@ public record Verify(Run run, Prober prober) {
    * (a file or directory created at run time), the directory it was made in is what is missing —
    * the nearest one the source image has and the slim image does not keep.
    */
-  static List<String> missingPaths(AccessSet fat, AccessSet slim, RootFs fs, Set<String> kept) {
+  static List<String> missingPaths(
+      AccessSet fat, AccessSet slim, RootFs fs, Set<String> kept, List<String> ignored) {
     SortedSet<String> fatFound = new TreeSet<>(fat.successfulPaths());
     SortedSet<String> out = new TreeSet<>();
     for (Map.Entry<String, Set<Access>> e : slim.byPath().entrySet()) {
@@ -113,7 +139,7 @@ public record Verify(Run run, Prober prober) {
       if (!failedInSlim
           || !fatFound.contains(path)
           || !path.startsWith("/")
-          || TracedPaths.isUnderAny(FsPath.normalize(path), InterpretTraces.IGNORED_ROOTS)) {
+          || TracedPaths.isUnderAny(FsPath.normalize(path), ignored)) {
         continue;
       }
       if (fs.resolve(path).found()) {
