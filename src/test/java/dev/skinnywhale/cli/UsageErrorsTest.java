@@ -20,7 +20,7 @@ class UsageErrorsTest {
       delimiter = '|',
       value = {
         "trace --timeout 0 --run true x | skinnywhale trace",
-        "trace x | skinnywhale trace",
+        "trace --cap-add ALL x | skinnywhale trace",
         "trace --env NOEQUALS --run true x | skinnywhale trace",
         "build x | skinnywhale build",
         "--tag Bad:Tag:x x | skinnywhale",

@@ -176,7 +176,8 @@ class SaveProfileTest {
               probes,
               traced(parse(LOG)),
               buildClosure(),
-              FS);
+              FS,
+              dev.skinnywhale.docker.RunOptions.NONE);
       first = Files.readAllBytes(file);
       new SaveProfile(run)
           .save(
@@ -185,7 +186,8 @@ class SaveProfileTest {
               probes,
               traced(parse(LOG)),
               buildClosure(),
-              FS);
+              FS,
+              dev.skinnywhale.docker.RunOptions.NONE);
     }
     assertArrayEquals(first, Files.readAllBytes(file));
     try (Stream<Path> files = Files.list(file.getParent())) {
