@@ -117,15 +117,21 @@ public final class Workflows {
       }
       Destination destination = Destination.choose(engine, source, slim.tag(), slim.output());
       Prober prober = Prober.choose(run, source, request.forceLdDebug());
+      Optional<ProbeCommand> configProbe =
+          request.probesConfig()
+              ? Optional.of(
+                  new ConfigProbe(run)
+                      .command(
+                          source,
+                          request.configTimeout(),
+                          commandChanged(found, source),
+                          request.runConfig()))
+              : Optional.empty();
       String probeImage = new CommitProbeImage(run).imageFor(source);
       try (RootFs fs = new ReadFilesystem(run).read(source)) {
         List<ProbeCommand> commands =
             new ArrayList<>(PrepareCommands.of(request.commands(), request.runFile(), fs));
-        if (request.probesConfig()) {
-          commands.add(
-              new ConfigProbe(run)
-                  .command(source, request.configTimeout(), commandChanged(found, source)));
-        }
+        configProbe.ifPresent(commands::add);
         List<ProbeRun> probes =
             new Probe(run, prober)
                 .probe(slim.target(), probeImage, commands, options, request.expectTimeout());

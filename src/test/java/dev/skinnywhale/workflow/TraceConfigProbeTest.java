@@ -98,6 +98,8 @@ class TraceConfigProbeTest {
         .add("/usr/bin/server")
         .add("--health");
     engine.traceLogs.put(FakeEngine.COMMITTED_ID, SERVER_LOG);
+    // A server container, up: its command is the service (a stopped one's may be its install).
+    engine.containerRunning = true;
     // The server stays up; so does it in the slim image.
     engine.stillRunning = spec -> spec.cmd().orElse(List.of()).contains("/usr/bin/server");
   }
@@ -119,6 +121,14 @@ class TraceConfigProbeTest {
     assertEquals(TAG, engine.created.get(engine.execs.get(1).getKey()));
     assertTrue(result.verified(), result.verification().toString());
     assertTrue(result.verification().get(0).slimOutcome().contains("healthy"));
+    assertFalse(warnings.stream().anyMatch(w -> w.contains("has stopped")), warnings.toString());
+  }
+
+  @Test
+  void trace_runConfigAsked_stoppedContainer_warnsAndProbesIt() throws Exception {
+    engine.containerRunning = false;
+    TraceResult result = workflows().trace(request(List.of(), List.of(), true, RunOptions.NONE));
+    assertEquals("config [\"/usr/bin/server\"]", result.probes().get(0).command().text());
     assertTrue(warnings.stream().anyMatch(w -> w.contains("has stopped")), warnings.toString());
   }
 
@@ -139,6 +149,22 @@ class TraceConfigProbeTest {
     assertEquals(
         List.of("server --version", "config [\"/usr/bin/server\"]"),
         result.probes().stream().map(p -> p.command().text()).toList());
+  }
+
+  @Test
+  void trace_noRun_stoppedContainer_refusedUpFrontWithWhatToGive() {
+    engine.containerRunning = false;
+    engine.containerConfig.putArray("Cmd").add("sh").add("-c").add("apt-get install -y x");
+    UnusableInputException e =
+        assertThrows(
+            UnusableInputException.class,
+            () -> workflows().trace(request(List.of(), List.of(), false, RunOptions.NONE)));
+    for (String hint : List.of("--run", "--change 'CMD", "--run-config", "apt-get install -y x")) {
+      assertTrue(e.getMessage().contains(hint), e.getMessage());
+    }
+    assertFalse(
+        engine.calls.stream().anyMatch(c -> c.startsWith("commit ") || c.startsWith("export ")),
+        "work was done before the refusal: " + engine.calls);
   }
 
   @Test

@@ -28,9 +28,13 @@ public record ConfigProbe(Run run) {
 
   /**
    * @param commandChanged whether --change set the Entrypoint or the Cmd
-   * @throws UnusableInputException when the config has neither an Entrypoint nor a Cmd
+   * @param asked whether the user asked for it (--run-config), rather than giving no --run
+   * @throws UnusableInputException when the config has neither an Entrypoint nor a Cmd, or when the
+   *     probe was not asked for and the source is a stopped container whose command was not
+   *     changed: that command already ran to its end there, most likely the install that made it
    */
-  public ProbeCommand command(Source source, Duration startedAfter, boolean commandChanged) {
+  public ProbeCommand command(
+      Source source, Duration startedAfter, boolean commandChanged, boolean asked) {
     JsonNode config = source.imageConfig().path("config");
     List<String> argv = new ArrayList<>();
     strings(config.get("Entrypoint")).forEach(argv::add);
@@ -42,7 +46,7 @@ public record ConfigProbe(Run run) {
               + " command with --change 'CMD [\"program\", \"arg\"]'");
     }
     if (source.kind() == Source.Kind.CONTAINER && !commandChanged) {
-      warnIfStopped(source, argv);
+      checkStopped(source, argv, asked);
     }
     Optional<HealthCheck> health = healthcheck(config.get("Healthcheck"));
     health.ifPresent(h -> run.reporter().debug("healthcheck of the config probe: " + h.text()));
@@ -61,21 +65,32 @@ public record ConfigProbe(Run run) {
    * the container (the install of {@code docker run IMAGE apt-get install ...}), running it as the
    * probe, and leaving it as the slim image's command, is not what the user wants.
    */
-  private void warnIfStopped(Source source, List<String> argv) {
+  private void checkStopped(Source source, List<String> argv, boolean asked) {
     boolean running =
         run.engine().findContainer(source.id()).map(ContainerDetails::running).orElse(false);
-    if (!running) {
-      run.reporter()
-          .warn(
-              "container "
-                  + source.reference()
-                  + " has stopped: its command "
-                  + text(argv).substring(PREFIX.length())
-                  + " ran to its end there once already, and the probe runs it again as the slim"
-                  + " image's command. If that command is what made the container (docker run"
-                  + " IMAGE apt-get install ...), give the command the slim image should run with"
-                  + " --change 'CMD [\"program\", \"arg\"]', or probe with --run");
+    if (running) {
+      return;
     }
+    String command = text(argv).substring(PREFIX.length());
+    if (!asked) {
+      throw new UnusableInputException(
+          "container "
+              + source.reference()
+              + " has stopped: its command "
+              + command
+              + " already ran to its end there (the install that made it, if it was made with"
+              + " docker run IMAGE apt-get install ...). Give a smoke command with --run, set the"
+              + " slim image's command with --change 'CMD [\"program\", \"arg\"]', or probe that"
+              + " command anyway with --run-config");
+    }
+    run.reporter()
+        .warn(
+            "container "
+                + source.reference()
+                + " has stopped: its command "
+                + command
+                + " ran to its end there once already, and the probe runs it again as the slim"
+                + " image's command");
   }
 
   /** The config's healthcheck, with the engine's defaults for what it leaves out. */
