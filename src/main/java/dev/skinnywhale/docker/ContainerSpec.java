@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * A container to create. Never privileged, no added capabilities, the engine's default seccomp
- * profile.
+ * profile unless one is given.
  *
  * @param image image id or reference
  * @param entrypoint replaces the image's entrypoint when present (an empty list clears it)
@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param workingDir working directory, when present
  * @param network "none", "host" or a network name
  * @param labels labels to put on the container (used to find what we made)
+ * @param seccompProfile a seccomp profile's JSON text to run under instead of the engine's default
+ *     ({@code --security-opt seccomp=FILE})
  */
 public record ContainerSpec(
     String image,
@@ -26,7 +28,8 @@ public record ContainerSpec(
     Optional<String> user,
     Optional<String> workingDir,
     String network,
-    Map<String, String> labels) {
+    Map<String, String> labels,
+    Optional<String> seccompProfile) {
   public ContainerSpec {
     Objects.requireNonNull(image, "image");
     entrypoint = entrypoint.map(List::copyOf);
@@ -36,6 +39,20 @@ public record ContainerSpec(
     Objects.requireNonNull(workingDir, "workingDir");
     Objects.requireNonNull(network, "network");
     labels = Map.copyOf(labels);
+    Objects.requireNonNull(seccompProfile, "seccompProfile");
+  }
+
+  /** Under the engine's default seccomp profile. */
+  public ContainerSpec(
+      String image,
+      Optional<List<String>> entrypoint,
+      Optional<List<String>> cmd,
+      List<String> env,
+      Optional<String> user,
+      Optional<String> workingDir,
+      String network,
+      Map<String, String> labels) {
+    this(image, entrypoint, cmd, env, user, workingDir, network, labels, Optional.empty());
   }
 
   /** A container that is only created (never started), to read an image's filesystem. */

@@ -125,6 +125,8 @@ public final class DockerJavaEngine implements DockerEngine {
     try {
       HostConfig hostConfig =
           HostConfig.newHostConfig().withNetworkMode(spec.network()).withPrivileged(false);
+      // As the docker CLI sends --security-opt seccomp=FILE: the file's JSON text itself.
+      spec.seccompProfile().ifPresent(p -> hostConfig.withSecurityOpts(List.of("seccomp=" + p)));
       CreateContainerCmd cmd =
           client
               .createContainerCmd(spec.image())

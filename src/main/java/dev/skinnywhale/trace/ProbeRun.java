@@ -1,5 +1,6 @@
 package dev.skinnywhale.trace;
 
+import dev.skinnywhale.seccomp.SyscallSummary;
 import dev.skinnywhale.tracelog.AccessSet;
 import java.util.List;
 import java.util.Objects;
@@ -17,6 +18,7 @@ import java.util.Optional;
  * @param notes what the user should know (a tracer failure, a fallback)
  * @param tracerStatus what the ptrace tracer's status file said, when the tracer ran (for a run
  *     that fell back to LD_DEBUG, the failed ptrace run's)
+ * @param syscalls the tracer's {@code --syscalls} summary, when the run recorded one
  */
 public record ProbeRun(
     ProbeCommand command,
@@ -26,7 +28,8 @@ public record ProbeRun(
     TracerKind tracer,
     AccessSet accesses,
     List<String> notes,
-    Optional<TracerStatus> tracerStatus) {
+    Optional<TracerStatus> tracerStatus,
+    Optional<SyscallSummary> syscalls) {
   public ProbeRun {
     Objects.requireNonNull(command, "command");
     Objects.requireNonNull(exitCode, "exitCode");
@@ -35,6 +38,29 @@ public record ProbeRun(
     Objects.requireNonNull(accesses, "accesses");
     notes = List.copyOf(notes);
     Objects.requireNonNull(tracerStatus, "tracerStatus");
+    Objects.requireNonNull(syscalls, "syscalls");
+  }
+
+  /** A run that recorded no syscall summary. */
+  public ProbeRun(
+      ProbeCommand command,
+      Optional<Integer> exitCode,
+      boolean timedOut,
+      String output,
+      TracerKind tracer,
+      AccessSet accesses,
+      List<String> notes,
+      Optional<TracerStatus> tracerStatus) {
+    this(
+        command,
+        exitCode,
+        timedOut,
+        output,
+        tracer,
+        accesses,
+        notes,
+        tracerStatus,
+        Optional.empty());
   }
 
   /** A run the ptrace tracer had no part in. */

@@ -50,7 +50,21 @@ public record SaveProfile(Run run) {
       Closure closure,
       RootFs fs)
       throws IOException {
-    Profile profile = profileOf(target.name(), source, probes, traced, closure, fs);
+    save(target, source, probes, traced, closure, fs, Optional.empty());
+  }
+
+  /** {@link #save}, with the seccomp policy of the commands when the trace made one. */
+  public void save(
+      Target target,
+      Source source,
+      List<ProbeRun> probes,
+      TracedPaths traced,
+      Closure closure,
+      RootFs fs,
+      Optional<dev.skinnywhale.seccomp.SeccompPolicy> seccomp)
+      throws IOException {
+    Profile profile =
+        profileOf(target.name(), source, probes, traced, closure, fs).withSeccomp(seccomp);
     write(target.file(), profile);
     run.reporter().step("saved profile " + target.name() + " to " + target.file());
   }
