@@ -137,6 +137,18 @@ public final class TraceCommand implements Callable<Integer> {
               + " value ending in .json or containing '/' is the file itself.")
   String saveProfile;
 
+  @Option(
+      names = "--seccomp-profile",
+      paramLabel = "FILE",
+      description =
+          "Also record every syscall the commands make (slower: the tracer stops at each) and"
+              + " write a seccomp profile for the slim image to FILE (Docker's JSON, for"
+              + " --security-opt seccomp=FILE): the syscalls seen, plus what the container"
+              + " runtime needs to start a process under it, measured on this engine. Every"
+              + " command is verified under it; when one fails there, the syscalls it was denied"
+              + " are named and FILE is not written (exit 8).")
+  Path seccompProfile;
+
   @Mixin ProbeRunOptions runOptions;
 
   @Mixin SlimOptions slim;
@@ -217,7 +229,8 @@ public final class TraceCommand implements Callable<Integer> {
             ldDebug,
             save,
             runConfig,
-            Duration.ofSeconds(configTimeoutSeconds));
+            Duration.ofSeconds(configTimeoutSeconds),
+            Optional.ofNullable(seccompProfile).map(workDir::resolve));
     ConsoleReporter reporter = new ConsoleReporter(context.err(), debug, json);
     TraceResult result;
     try (DockerEngine engine = context.engines().get()) {

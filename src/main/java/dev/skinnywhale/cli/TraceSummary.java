@@ -31,7 +31,16 @@ final class TraceSummary {
           "verify `%s`: %s (source: %s) %s%n",
           v.command(), v.slimOutcome(), v.fatOutcome(), v.passed() ? "ok" : "FAILED");
       v.missing().forEach(m -> out.println("  missing: " + m));
+      v.denied().forEach(d -> out.println("  denied by the seccomp profile: " + d));
     }
+    r.seccomp()
+        .ifPresent(
+            s ->
+                out.printf(
+                    "seccomp profile: %d syscalls allowed, %d refused with ENOSYS; %s%n",
+                    s.policy().allowed().size(),
+                    s.policy().enosys().size(),
+                    s.written().map(f -> "written to " + f).orElse("not written")));
     if (r.verification().isEmpty()) {
       out.println("verify: not run");
     }
@@ -73,7 +82,23 @@ final class TraceSummary {
       n.put("source", v.fatOutcome());
       ArrayNode missing = n.putArray("missing");
       v.missing().forEach(missing::add);
+      if (!v.denied().isEmpty()) {
+        ArrayNode denied = n.putArray("denied");
+        v.denied().forEach(denied::add);
+      }
     }
+    r.seccomp()
+        .ifPresent(
+            s -> {
+              ObjectNode n = root.putObject("seccomp");
+              n.put("allowed", s.policy().allowed().size());
+              n.put("enosys", s.policy().enosys().size());
+              ArrayNode runtime = n.putArray("forRuntime");
+              s.forRuntime().forEach(runtime::add);
+              ArrayNode fromTrue = n.putArray("fromTrue");
+              s.fromTrue().forEach(fromTrue::add);
+              s.written().ifPresent(f -> n.put("written", f.toString()));
+            });
     root.put("verified", r.verified());
     return root;
   }

@@ -127,6 +127,8 @@ public final class DockerJavaEngine implements DockerEngine {
           RunOptionsMapping.hostConfig(spec.run())
               .withNetworkMode(spec.network())
               .withPrivileged(false);
+      // As the docker CLI sends --security-opt seccomp=FILE: the file's JSON text itself.
+      spec.seccompProfile().ifPresent(p -> hostConfig.withSecurityOpts(List.of("seccomp=" + p)));
       CreateContainerCmd cmd =
           client
               .createContainerCmd(spec.image())

@@ -1,5 +1,6 @@
 package dev.skinnywhale.trace;
 
+import dev.skinnywhale.seccomp.SyscallSummary;
 import dev.skinnywhale.tracelog.AccessSet;
 import java.util.List;
 import java.util.Objects;
@@ -18,6 +19,7 @@ import java.util.Optional;
  * @param tracerStatus what the ptrace tracer's status file said, when the tracer ran (for a run
  *     that fell back to LD_DEBUG, the failed ptrace run's)
  * @param health how the healthcheck went, for a service probe that has one and ran long enough
+ * @param syscalls the tracer's {@code --syscalls} summary, when the run recorded one
  */
 public record ProbeRun(
     ProbeCommand command,
@@ -28,7 +30,8 @@ public record ProbeRun(
     AccessSet accesses,
     List<String> notes,
     Optional<TracerStatus> tracerStatus,
-    Optional<HealthOutcome> health) {
+    Optional<HealthOutcome> health,
+    Optional<SyscallSummary> syscalls) {
   public ProbeRun {
     Objects.requireNonNull(command, "command");
     Objects.requireNonNull(exitCode, "exitCode");
@@ -38,9 +41,10 @@ public record ProbeRun(
     notes = List.copyOf(notes);
     Objects.requireNonNull(tracerStatus, "tracerStatus");
     Objects.requireNonNull(health, "health");
+    Objects.requireNonNull(syscalls, "syscalls");
   }
 
-  /** A run without a healthcheck. */
+  /** A run without a healthcheck that recorded no syscall summary. */
   public ProbeRun(
       ProbeCommand command,
       Optional<Integer> exitCode,
@@ -59,6 +63,7 @@ public record ProbeRun(
         accesses,
         notes,
         tracerStatus,
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -67,7 +72,16 @@ public record ProbeRun(
     List<String> more = new java.util.ArrayList<>(notes);
     more.add(note);
     return new ProbeRun(
-        command, exitCode, timedOut, output, tracer, accesses, more, tracerStatus, health);
+        command,
+        exitCode,
+        timedOut,
+        output,
+        tracer,
+        accesses,
+        more,
+        tracerStatus,
+        health,
+        syscalls);
   }
 
   /** A copy with the healthcheck's outcome and the accesses of its tries added. */
@@ -81,7 +95,8 @@ public record ProbeRun(
         accesses.merge(healthAccesses),
         notes,
         tracerStatus,
-        Optional.of(outcome));
+        Optional.of(outcome),
+        syscalls);
   }
 
   /** A run the ptrace tracer had no part in. */

@@ -55,10 +55,18 @@ public final class ProbeRunner {
    */
   public ProbeRun trace(String image, ProbeCommand command, ProbeOptions options, byte[] tracer)
       throws IOException {
-    ProbeRun run = run(image, command, options, TracerKind.PTRACE, Optional.of(tracer));
+    return trace(image, command, options, tracer, ProbeSeccomp.NONE);
+  }
+
+  /** {@link #trace(String, ProbeCommand, ProbeOptions, byte[])}, with what {@code seccomp} asks. */
+  public ProbeRun trace(
+      String image, ProbeCommand command, ProbeOptions options, byte[] tracer, ProbeSeccomp seccomp)
+      throws IOException {
+    ProbeRun run = run(image, command, options, TracerKind.PTRACE, Optional.of(tracer), seccomp);
     if (run.tracer() == TracerKind.PTRACE
         && run.tracerStatus().map(TracerStatus::ptraceRefused).orElse(false)) {
-      ProbeRun fallback = run(image, command, options, TracerKind.LD_DEBUG, Optional.empty());
+      ProbeRun fallback =
+          run(image, command, options, TracerKind.LD_DEBUG, Optional.empty(), seccomp);
       List<String> notes = new ArrayList<>(run.notes());
       notes.add("fell back to LD_DEBUG: libraries were captured, data files were not");
       notes.addAll(fallback.notes());
@@ -71,7 +79,8 @@ public final class ProbeRunner {
           fallback.accesses(),
           notes,
           run.tracerStatus(),
-          fallback.health());
+          fallback.health(),
+          fallback.syscalls());
     }
     return run;
   }
@@ -88,6 +97,21 @@ public final class ProbeRunner {
       TracerKind kind,
       Optional<byte[]> tracer)
       throws IOException {
+    return run(image, command, options, kind, tracer, ProbeSeccomp.NONE);
+  }
+
+  /**
+   * {@link #run(String, ProbeCommand, ProbeOptions, TracerKind, Optional)}, under the seccomp
+   * profile {@code seccomp} names and with the tracer's syscall summary when it asks for one.
+   */
+  public ProbeRun run(
+      String image,
+      ProbeCommand command,
+      ProbeOptions options,
+      TracerKind kind,
+      Optional<byte[]> tracer,
+      ProbeSeccomp seccomp)
+      throws IOException {
     List<String> env = new ArrayList<>(options.env());
     Optional<List<String>> entrypoint;
     List<String> cmd;
@@ -96,17 +120,21 @@ public final class ProbeRunner {
     long seconds = Math.max(1, timeout.toSeconds());
     switch (kind) {
       case PTRACE -> {
-        entrypoint =
-            Optional.of(
-                List.of(
-                    PROBE_DIR + "/" + ProbeDir.TRACER,
-                    "-o",
-                    PROBE_DIR + "/" + ProbeDir.TRACE_LOG,
-                    "--status",
-                    PROBE_DIR + "/" + ProbeDir.STATUS,
-                    "--timeout",
-                    Long.toString(seconds),
-                    "--"));
+        List<String> words = new ArrayList<>();
+        words.addAll(
+            List.of(
+                PROBE_DIR + "/" + ProbeDir.TRACER,
+                "-o",
+                PROBE_DIR + "/" + ProbeDir.TRACE_LOG,
+                "--status",
+                PROBE_DIR + "/" + ProbeDir.STATUS,
+                "--timeout",
+                Long.toString(seconds)));
+        if (seccomp.recordSyscalls()) {
+          words.addAll(List.of("--syscalls", PROBE_DIR + "/" + ProbeDir.SYSCALLS));
+        }
+        words.add("--");
+        entrypoint = Optional.of(words);
         cmd = command.argv();
       }
       case LD_DEBUG -> {
@@ -130,7 +158,8 @@ public final class ProbeRunner {
             options.workingDir(),
             options.network(),
             labels,
-            options.run());
+            options.run(),
+            seccomp.profile());
     String id = engine.createContainer(spec);
     Runnable remove =
         undo.add(
@@ -239,7 +268,16 @@ public final class ProbeRunner {
       exit = Optional.empty();
     }
     return new ProbeRun(
-        command, exit, timedOut, output, TracerKind.PTRACE, accesses, notes, Optional.of(status));
+        command,
+        exit,
+        timedOut,
+        output,
+        TracerKind.PTRACE,
+        accesses,
+        notes,
+        Optional.of(status),
+        Optional.empty(),
+        probe.syscalls());
   }
 
   private static String abbreviate(String text) {

@@ -3,6 +3,7 @@ package dev.skinnywhale.workflow;
 import dev.skinnywhale.trace.ProbeOptions;
 import dev.skinnywhale.workflow.steps.PrepareCommands;
 import dev.skinnywhale.workflow.steps.SaveProfile;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -24,6 +25,8 @@ import java.util.Optional;
  *     is the only probe when no command and no run file are given
  * @param configTimeout how long the image's own command runs: still running then is a service that
  *     started
+ * @param seccompProfile where to write the seccomp profile of the commands (--seccomp-profile):
+ *     their syscalls are recorded, and they are verified under it
  */
 public record TraceRequest(
     SlimRequest slim,
@@ -35,7 +38,8 @@ public record TraceRequest(
     boolean forceLdDebug,
     Optional<SaveProfile.Target> saveProfile,
     boolean runConfig,
-    Duration configTimeout) {
+    Duration configTimeout,
+    Optional<Path> seccompProfile) {
   /** The default --config-timeout. */
   public static final Duration DEFAULT_CONFIG_TIMEOUT = Duration.ofSeconds(10);
 
@@ -49,9 +53,61 @@ public record TraceRequest(
     if (configTimeout.isNegative() || configTimeout.isZero()) {
       throw new IllegalArgumentException("configTimeout must be positive");
     }
+    Objects.requireNonNull(seccompProfile, "seccompProfile");
+  }
+
+  /** Without a seccomp profile. */
+  public TraceRequest(
+      SlimRequest slim,
+      List<String> commands,
+      Optional<PrepareCommands.RunFile> runFile,
+      ProbeOptions probe,
+      boolean expectTimeout,
+      boolean verify,
+      boolean forceLdDebug,
+      Optional<SaveProfile.Target> saveProfile,
+      boolean runConfig,
+      Duration configTimeout) {
+    this(
+        slim,
+        commands,
+        runFile,
+        probe,
+        expectTimeout,
+        verify,
+        forceLdDebug,
+        saveProfile,
+        runConfig,
+        configTimeout,
+        Optional.empty());
   }
 
   /** Without --run-config (the image's own command runs only when nothing else is given). */
+  public TraceRequest(
+      SlimRequest slim,
+      List<String> commands,
+      Optional<PrepareCommands.RunFile> runFile,
+      ProbeOptions probe,
+      boolean expectTimeout,
+      boolean verify,
+      boolean forceLdDebug,
+      Optional<SaveProfile.Target> saveProfile,
+      Optional<Path> seccompProfile) {
+    this(
+        slim,
+        commands,
+        runFile,
+        probe,
+        expectTimeout,
+        verify,
+        forceLdDebug,
+        saveProfile,
+        false,
+        DEFAULT_CONFIG_TIMEOUT,
+        seccompProfile);
+  }
+
+  /** Without --run-config and without a seccomp profile. */
   public TraceRequest(
       SlimRequest slim,
       List<String> commands,
@@ -71,7 +127,8 @@ public record TraceRequest(
         forceLdDebug,
         saveProfile,
         false,
-        DEFAULT_CONFIG_TIMEOUT);
+        DEFAULT_CONFIG_TIMEOUT,
+        Optional.empty());
   }
 
   /** Whether the image's own command is probed: asked for, or nothing else given. */

@@ -5,6 +5,8 @@ import dev.skinnywhale.docker.RunOptions;
 import dev.skinnywhale.linker.LinkerEnv;
 import dev.skinnywhale.profile.ProfileStore;
 import dev.skinnywhale.rootfs.RootFs;
+import dev.skinnywhale.seccomp.SeccompPolicy;
+import dev.skinnywhale.seccomp.SyscallTable;
 import dev.skinnywhale.trace.ProbeCommand;
 import dev.skinnywhale.trace.ProbeOptions;
 import dev.skinnywhale.trace.ProbeRun;
@@ -36,12 +38,15 @@ import dev.skinnywhale.workflow.steps.PrepareCommands;
 import dev.skinnywhale.workflow.steps.Probe;
 import dev.skinnywhale.workflow.steps.Prober;
 import dev.skinnywhale.workflow.steps.ReadFilesystem;
+import dev.skinnywhale.workflow.steps.RuntimeSyscalls;
 import dev.skinnywhale.workflow.steps.SaveProfile;
 import dev.skinnywhale.workflow.steps.SuggestProfiles;
 import dev.skinnywhale.workflow.steps.TakeChangeSet;
 import dev.skinnywhale.workflow.steps.Verification;
 import dev.skinnywhale.workflow.steps.Verify;
+import dev.skinnywhale.workflow.steps.WriteSeccompProfile;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -59,17 +64,22 @@ import java.util.SortedSet;
  * build = FindSource → [ApplyChanges] → ReadFilesystem → LoadProfiles → [TakeChangeSet] → Plan
  *       → MakeImage
  * trace = FindSource → [ApplyChanges] → CommitProbeImage → ReadFilesystem → Probe (the --run
- *       commands, the --run-file, [ConfigProbe]) → InterpretTraces → [LoadProfiles]
- *       → [TakeChangeSet] → Plan → [SaveProfile] → MakeImage → [Verify]
+ *       commands, the --run-file, [ConfigProbe]) → InterpretTraces → [RuntimeSyscalls]
+ *       → [LoadProfiles] → [TakeChangeSet] → Plan → [SaveProfile] → MakeImage → [Verify]
+ *       → [WriteSeccompProfile]
  * </pre>
  *
  * {@code ApplyChanges} applies --change to the slim image's config before anything is planned (and
  * before anything is exported); {@code ConfigProbe} is the image's own command, run when no command
- * is given or with --run-config. {@code Plan} asks the keep contributors of the build in order
- * (change set, traced, mounts, profiles, includes and excludes, runtime config) and then the static
- * closure. The user's container and image are never changed; every temporary container, image and
- * file is removed when the run ends, also on failure. A failed verification is part of the result,
- * not an exception.
+ * is given or with --run-config. With {@code --seccomp-profile} the probes record every syscall,
+ * {@code RuntimeSyscalls} adds what the container runtime needs, verification runs every command
+ * under the profile, and the profile is written only when that passed (or verification was not
+ * asked for); {@code build} writes the policy its profiles carry.
+ *
+ * <p>{@code Plan} asks the keep contributors of the build in order (change set, traced, mounts,
+ * profiles, includes and excludes, runtime config) and then the static closure. The user's
+ * container and image are never changed; every temporary container, image and file is removed when
+ * the run ends, also on failure. A failed verification is part of the result, not an exception.
  */
 public final class Workflows {
   private final DockerEngine engine;
@@ -86,14 +96,35 @@ public final class Workflows {
 
   /** {@code skinnywhale <container|image>} and {@code skinnywhale build --profile P}. */
   public SlimResult slim(SlimRequest request) throws IOException {
+    return slim(request, Optional.empty());
+  }
+
+  /**
+   * {@link #slim(SlimRequest)}, and with {@code seccompProfile} ({@code build --seccomp-profile})
+   * the seccomp policy the loaded profiles carry written there.
+   */
+  public SlimResult slim(SlimRequest request, Optional<Path> seccompProfile) throws IOException {
     Destination.checkOutput(request.output());
+    if (seccompProfile.isPresent()) {
+      WriteSeccompProfile.checkTarget(seccompProfile.get());
+    }
     try (Run run = Run.open(engine, reporter, clock)) {
       Source source = new FindSource(run).find(request.target(), request.base());
       source = new ApplyChanges(run).apply(source, request.changes());
       Destination destination = Destination.choose(engine, source, request.tag(), request.output());
       try (RootFs fs = new ReadFilesystem(run).read(source)) {
         Built built = build(run, request, source, fs, Optional.empty(), TracedPaths.none());
-        return built.result(source, destination, run, built.make(run, fs, source, destination));
+        Optional<SeccompPolicy> carried =
+            seccompProfile.map(f -> WriteSeccompProfile.carried(built.loaded()));
+        SlimResult result =
+            built.result(source, destination, run, built.make(run, fs, source, destination));
+        if (carried.isPresent()) {
+          reporter.warn(
+              "the seccomp profile carried by the profiles is written unverified: build runs"
+                  + " nothing (trace --seccomp-profile verifies one)");
+          new WriteSeccompProfile(run).write(seccompProfile.get(), carried.get());
+        }
+        return result;
       }
     }
   }
@@ -102,6 +133,15 @@ public final class Workflows {
   public TraceResult trace(TraceRequest request) throws IOException {
     SlimRequest slim = request.slim();
     Destination.checkOutput(slim.output());
+    Optional<Path> seccompFile = request.seccompProfile();
+    if (seccompFile.isPresent()) {
+      WriteSeccompProfile.checkTarget(seccompFile.get());
+      if (request.forceLdDebug()) {
+        throw new UnusableInputException(
+            "--seccomp-profile records syscalls with the ptrace tracer; it cannot be used with"
+                + " --ld-debug");
+      }
+    }
     try (Run run = Run.open(engine, reporter, clock)) {
       Source found = new FindSource(run).find(slim.target(), slim.base());
       Source source = new ApplyChanges(run).apply(found, slim.changes());
@@ -116,7 +156,8 @@ public final class Workflows {
                 + " with --include or a profile");
       }
       Destination destination = Destination.choose(engine, source, slim.tag(), slim.output());
-      Prober prober = Prober.choose(run, source, request.forceLdDebug());
+      Prober chosen = Prober.choose(run, source, request.forceLdDebug());
+      Prober prober = seccompFile.isPresent() ? chosen.recordingSyscalls() : chosen;
       Optional<ProbeCommand> configProbe =
           request.probesConfig()
               ? Optional.of(
@@ -139,6 +180,28 @@ public final class Workflows {
         TracedPaths traced =
             InterpretTraces.interpret(
                 fs, commands, probes, LinkerEnv.fromImageEnv(source.env()).path(), mounted);
+        Optional<RuntimeSyscalls.Completed> seccomp = Optional.empty();
+        SyscallTable table = seccompFile.isPresent() ? SyscallTable.shipped() : null;
+        if (seccompFile.isPresent()) {
+          SeccompPolicy commandsPolicy =
+              new WriteSeccompProfile(run).policyOf(source, probes, table);
+          seccomp =
+              Optional.of(
+                  new RuntimeSyscalls(run, prober, table)
+                      .complete(probeImage, commandsPolicy, options));
+          reporter.info(
+              "seccomp: "
+                  + commandsPolicy.allowed().size()
+                  + " syscalls from the commands, "
+                  + seccomp.get().fromTrue().size()
+                  + " more from `true`, "
+                  + seccomp.get().runtime().size()
+                  + " more for the container runtime"
+                  + (seccomp.get().runtime().isEmpty()
+                      ? ""
+                      : " (" + String.join(", ", seccomp.get().runtime()) + ")"));
+        }
+        Optional<SeccompPolicy> policy = seccomp.map(RuntimeSyscalls.Completed::policy);
         Built built = build(run, slim, source, fs, Optional.of(options), traced);
         if (request.saveProfile().isPresent()) {
           new SaveProfile(run)
@@ -149,7 +212,8 @@ public final class Workflows {
                   traced,
                   built.closure(),
                   fs,
-                  options.run());
+                  options.run(),
+                  policy);
         }
         MakeImage.Made made = built.make(run, fs, source, destination);
         List<Verification> verification = List.of();
@@ -167,14 +231,35 @@ public final class Workflows {
                       options,
                       request.expectTimeout(),
                       fs,
-                      kept);
+                      kept,
+                      policy.map(p -> new Verify.Seccomp(p, table)));
+        }
+        Optional<SeccompResult> seccompResult = Optional.empty();
+        if (seccomp.isPresent()) {
+          boolean passed = verification.stream().allMatch(Verification::passed);
+          if (passed) {
+            new WriteSeccompProfile(run).write(seccompFile.get(), policy.get());
+          } else {
+            reporter.warn(
+                "the seccomp profile was not written to "
+                    + seccompFile.get()
+                    + ": verification failed");
+          }
+          seccompResult =
+              Optional.of(
+                  new SeccompResult(
+                      policy.get(),
+                      seccomp.get().fromTrue(),
+                      seccomp.get().runtime(),
+                      passed ? seccompFile : Optional.empty()));
         }
         return new TraceResult(
             built.result(source, destination, run, made),
             built.keep(),
             probes,
             verification,
-            traced.size());
+            traced.size(),
+            seccompResult);
       }
     }
   }
@@ -241,11 +326,11 @@ public final class Workflows {
     if (loaded.isEmpty() && trace.isEmpty()) {
       new SuggestProfiles(reporter, profiles).suggest(fs, planned.plan());
     }
-    return new Built(keep, planned);
+    return new Built(keep, planned, loaded);
   }
 
   /** What the plan step decided, on its way to an image. */
-  private record Built(KeepStrategy keep, Plan.Planned planned) {
+  private record Built(KeepStrategy keep, Plan.Planned planned, List<ProfileStore.Stored> loaded) {
     dev.skinnywhale.linker.Closure closure() {
       return planned.closure();
     }

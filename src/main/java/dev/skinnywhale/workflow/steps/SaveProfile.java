@@ -52,7 +52,35 @@ public record SaveProfile(Run run) {
       RootFs fs,
       RunOptions options)
       throws IOException {
-    Profile profile = profileOf(target.name(), source, probes, traced, closure, fs, options);
+    save(target, source, probes, traced, closure, fs, options, Optional.empty());
+  }
+
+  /** {@link #save}, with the seccomp policy of the commands when the trace made one. */
+  public void save(
+      Target target,
+      Source source,
+      List<ProbeRun> probes,
+      TracedPaths traced,
+      Closure closure,
+      RootFs fs,
+      Optional<dev.skinnywhale.seccomp.SeccompPolicy> seccomp)
+      throws IOException {
+    save(target, source, probes, traced, closure, fs, RunOptions.NONE, seccomp);
+  }
+
+  /** {@link #save}, with the probes' run options and the commands' seccomp policy. */
+  public void save(
+      Target target,
+      Source source,
+      List<ProbeRun> probes,
+      TracedPaths traced,
+      Closure closure,
+      RootFs fs,
+      RunOptions options,
+      Optional<dev.skinnywhale.seccomp.SeccompPolicy> seccomp)
+      throws IOException {
+    Profile profile =
+        profileOf(target.name(), source, probes, traced, closure, fs, options).withSeccomp(seccomp);
     write(target.file(), profile);
     run.reporter().step("saved profile " + target.name() + " to " + target.file());
   }
