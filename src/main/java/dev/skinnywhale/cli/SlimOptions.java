@@ -1,8 +1,12 @@
 package dev.skinnywhale.cli;
 
+import dev.skinnywhale.image.Compression;
+import dev.skinnywhale.image.ImageReference;
+import dev.skinnywhale.image.ImageTag;
+import dev.skinnywhale.image.Transport;
+import dev.skinnywhale.workflow.ImageOptions;
 import dev.skinnywhale.workflow.SlimRequest;
 import dev.skinnywhale.workflow.run.KeepStrategy;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -13,7 +17,9 @@ public final class SlimOptions {
   @Option(
       names = "--base",
       paramLabel = "IMAGE",
-      description = "For an image: keep only what differs from this image (plus the closure).")
+      description =
+          "For an image: keep only what differs from this image (plus the closure). Any"
+              + " transport, as for the input.")
   String base;
 
   @Option(
@@ -24,9 +30,26 @@ public final class SlimOptions {
 
   @Option(
       names = {"-o", "--output"},
-      paramLabel = "FILE",
-      description = "Write a `docker load` archive to FILE instead of loading the image.")
-  Path output;
+      paramLabel = "FILE|TRANSPORT:REF",
+      description =
+          "Write the image instead of loading it: FILE or docker-archive:FILE[:NAME] (a `docker"
+              + " load` archive that is also an OCI layout), oci-archive:FILE[:NAME],"
+              + " oci:DIR[:NAME], docker://REGISTRY/NAME[:TAG] (push), docker-daemon:TAG (load).")
+  String output;
+
+  @Option(
+      names = "--compression",
+      paramLabel = "gzip|zstd",
+      description =
+          "Compression of the layer in archives, OCI layouts and registries (default: gzip)."
+              + " zstd needs a newer engine (containerd 1.5+, podman) to pull or load.")
+  String compression = "gzip";
+
+  @Option(
+      names = "--insecure-registry",
+      paramLabel = "HOST[:PORT]",
+      description = "A registry that may be reached over plain HTTP (localhost tests). Repeatable.")
+  List<String> insecureRegistries = new ArrayList<>();
 
   @Option(
       names = "--include",
@@ -101,13 +124,45 @@ public final class SlimOptions {
     }
   }
 
+  private ImageReference outputReference() {
+    ImageReference ref;
+    try {
+      ref = ImageReference.parseOutput(output);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--output: " + e.getMessage());
+    }
+    if (ref.transport() == Transport.REGISTRY || ref.transport() == Transport.DOCKER_DAEMON) {
+      String name = ref.location();
+      if (!name.contains("@")) {
+        ImageTag.problem(name)
+            .ifPresent(
+                p -> {
+                  throw new picocli.CommandLine.ParameterException(
+                      spec.commandLine(), "--output: " + p);
+                });
+      }
+    }
+    return ref;
+  }
+
+  private Compression compression() {
+    return switch (compression.toLowerCase(java.util.Locale.ROOT)) {
+      case "gzip" -> Compression.GZIP;
+      case "zstd" -> Compression.ZSTD;
+      default ->
+          throw new picocli.CommandLine.ParameterException(
+              spec.commandLine(), "--compression wants gzip or zstd, got: " + compression);
+    };
+  }
+
   SlimRequest toRequest(String target, CliContext context, ProfileOptions profiles) {
     validate();
     return new SlimRequest(
         target,
         Optional.ofNullable(base),
         Optional.ofNullable(tag),
-        Optional.ofNullable(output),
+        output == null ? Optional.empty() : Optional.of(outputReference()),
         includes,
         excludes,
         !noDefaultExcludes,
@@ -115,6 +170,7 @@ public final class SlimOptions {
         bruteUsrLib || context.envFlag("BRUTEUSRLIB"),
         profiles.profiles,
         profiles.strict,
-        Optional.ofNullable(keep));
+        Optional.ofNullable(keep),
+        new ImageOptions(compression(), new java.util.HashSet<>(insecureRegistries)));
   }
 }

@@ -44,7 +44,10 @@ public final class TraceCommand implements Callable<Integer> {
   @Parameters(
       index = "0",
       paramLabel = "CONTAINER|IMAGE",
-      description = "Container (id, id prefix or name) or image reference.")
+      description =
+          "Container (id, id prefix or name) or image reference of the engine; or"
+              + " docker-archive:FILE[:NAME], oci-archive:FILE[:NAME], oci:DIR[:NAME],"
+              + " docker://REGISTRY/NAME[:TAG|@DIGEST].")
   String target;
 
   @Option(
@@ -195,7 +198,12 @@ public final class TraceCommand implements Callable<Integer> {
     TraceResult result;
     try (DockerEngine engine = context.engines().get()) {
       result =
-          new Workflows(engine, reporter, context.clock(), profiles.store(context, workDir))
+          new Workflows(
+                  engine,
+                  reporter,
+                  context.clock(),
+                  profiles.store(context, workDir),
+                  context.env())
               .trace(request);
     }
     if (json) {

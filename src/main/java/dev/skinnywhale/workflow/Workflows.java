@@ -1,6 +1,7 @@
 package dev.skinnywhale.workflow;
 
 import dev.skinnywhale.docker.DockerEngine;
+import dev.skinnywhale.image.registry.RegistryOptions;
 import dev.skinnywhale.linker.LinkerEnv;
 import dev.skinnywhale.profile.ProfileStore;
 import dev.skinnywhale.rootfs.RootFs;
@@ -65,23 +66,44 @@ public final class Workflows {
   private final Reporter reporter;
   private final Clock clock;
   private final ProfileStore profiles;
+  private final java.util.Map<String, String> env;
 
   public Workflows(DockerEngine engine, Reporter reporter, Clock clock, ProfileStore profiles) {
+    this(engine, reporter, clock, profiles, java.util.Map.of());
+  }
+
+  /**
+   * @param env the environment registries are reached with ({@code DOCKER_CONFIG}, {@code HOME},
+   *     what credential helpers see)
+   */
+  public Workflows(
+      DockerEngine engine,
+      Reporter reporter,
+      Clock clock,
+      ProfileStore profiles,
+      java.util.Map<String, String> env) {
     this.engine = engine;
     this.reporter = reporter;
     this.clock = clock;
     this.profiles = profiles;
+    this.env = java.util.Map.copyOf(env);
+  }
+
+  private Run open(SlimRequest request) throws IOException {
+    return Run.open(
+        engine, reporter, clock, new RegistryOptions(request.io().insecureRegistries(), env));
   }
 
   /** {@code skinnywhale <container|image>} and {@code skinnywhale build --profile P}. */
   public SlimResult slim(SlimRequest request) throws IOException {
     Destination.checkOutput(request.output());
-    try (Run run = Run.open(engine, reporter, clock)) {
+    try (Run run = open(request)) {
       Source source = new FindSource(run).find(request.target(), request.base());
       Destination destination = Destination.choose(engine, source, request.tag(), request.output());
       try (RootFs fs = new ReadFilesystem(run).read(source)) {
         Built built = build(run, request, source, fs, Optional.empty(), TracedPaths.none());
-        return built.result(source, destination, run, built.make(run, fs, source, destination));
+        return built.result(
+            source, destination, run, built.make(run, fs, source, destination, request));
       }
     }
   }
@@ -93,7 +115,7 @@ public final class Workflows {
       throw new UnusableInputException("give at least one command with --run or --run-file");
     }
     Destination.checkOutput(slim.output());
-    try (Run run = Run.open(engine, reporter, clock)) {
+    try (Run run = open(slim)) {
       Source source = new FindSource(run).find(slim.target(), slim.base());
       if (!engine.networkExists(request.probe().network())) {
         throw new UnusableInputException(
@@ -121,17 +143,23 @@ public final class Workflows {
           new SaveProfile(run)
               .save(request.saveProfile().get(), source, probes, traced, built.closure(), fs);
         }
-        MakeImage.Made made = built.make(run, fs, source, destination);
+        MakeImage.Made made =
+            new MakeImage(run)
+                .make(
+                    fs,
+                    built.planned().plan(),
+                    source,
+                    destination,
+                    slim.io().compression(),
+                    request.verify());
         List<Verification> verification = List.of();
-        if (request.verify() && destination.output().isPresent()) {
-          reporter.warn("not verified: the image was written to a file, not loaded");
-        } else if (request.verify()) {
+        if (request.verify()) {
           Set<String> kept = new HashSet<>();
           made.plan().nodes().forEach(n -> kept.add(n.path()));
           verification =
               new Verify(run, prober)
                   .verify(
-                      destination.tag(),
+                      made.engineImage(),
                       commands,
                       probes,
                       request.probe(),
@@ -197,9 +225,11 @@ public final class Workflows {
       return planned.closure();
     }
 
-    MakeImage.Made make(Run run, RootFs fs, Source source, Destination destination)
+    MakeImage.Made make(
+        Run run, RootFs fs, Source source, Destination destination, SlimRequest request)
         throws IOException {
-      return new MakeImage(run).make(fs, planned.plan(), source, destination);
+      return new MakeImage(run)
+          .make(fs, planned.plan(), source, destination, request.io().compression(), false);
     }
 
     SlimResult result(Source source, Destination destination, Run run, MakeImage.Made made) {
@@ -212,7 +242,8 @@ public final class Workflows {
           planned.changeSetSize(),
           planned.closure(),
           made.plan(),
-          run.steps().timings());
+          run.steps().timings(),
+          made.digest());
     }
   }
 }
