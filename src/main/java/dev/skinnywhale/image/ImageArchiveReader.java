@@ -187,6 +187,24 @@ public final class ImageArchiveReader {
                         + ", which the archive does not have"));
   }
 
+  /** Where a symlinked member points inside the archive; one pointing out of it is an error. */
+  private static String linkTarget(TarEntry e, String where) {
+    try {
+      if (e.link().startsWith("/")) {
+        throw new TarFormatException("absolute target");
+      }
+      return dev.skinnywhale.tar.TarNames.normalize(e.parent().substring(1) + "/" + e.link());
+    } catch (TarFormatException x) {
+      throw new ImageFormatException(
+          where
+              + ": member "
+              + e.path().substring(1)
+              + " is a symlink to "
+              + e.link()
+              + ", outside the archive");
+    }
+  }
+
   /** A regular member by normalised name, symlinks followed inside the archive. */
   private static Optional<BlobRegion> member(
       TarFile tar, Map<String, TarFile.Member> members, String name, String where)
@@ -202,7 +220,7 @@ public final class ImageArchiveReader {
         case FILE -> {
           return Optional.of(new BlobRegion(name.substring(1), tar, m.offset(), e.size()));
         }
-        case SYMLINK -> path = FsPath.resolve(e.parent(), e.link());
+        case SYMLINK -> path = linkTarget(e, where);
         case HARD_LINK -> path = e.link();
         default -> {
           throw new ImageFormatException(where + ": " + name.substring(1) + " is not a file");

@@ -67,19 +67,24 @@ public final class LayerFlattener {
     Map<String, Integer> layerOf = new HashMap<>();
     for (int i = index.size() - 1; i >= 0; i--) {
       Layer layer = index.get(i);
+      Map<String, Seen> mine = new HashMap<>(); // a layer hides nothing of its own
       for (TarFile.Member m : layer.entries().values()) {
         String path = m.entry().path();
         if (seen.containsKey(path) || hidden(path, seen, opaque)) {
           continue;
         }
-        seen.put(path, m.entry().type() == TarEntry.Type.DIRECTORY ? Seen.DIRECTORY : Seen.OTHER);
+        mine.put(path, m.entry().type() == TarEntry.Type.DIRECTORY ? Seen.DIRECTORY : Seen.OTHER);
         chosen.put(path, m);
         layerOf.put(path, i);
       }
+      seen.putAll(mine);
       for (String w : layer.whiteouts()) {
         seen.putIfAbsent(w, Seen.REMOVED);
       }
       opaque.addAll(layer.opaque());
+    }
+    for (Map.Entry<String, TarFile.Member> e : chosen.entrySet()) {
+      checkParents(e.getKey(), chosen, index.get(layerOf.get(e.getKey())).name());
     }
     List<FsNode> nodes = new ArrayList<>(chosen.size());
     for (Map.Entry<String, TarFile.Member> e : chosen.entrySet()) {
@@ -91,6 +96,31 @@ public final class LayerFlattener {
       nodes.add(hardLink(m, layerOf.get(e.getKey()), index, chosen));
     }
     return RootFs.of(nodes);
+  }
+
+  /**
+   * An entry must lie below directories: one below a symlink (the tar-slip of extractors, which
+   * would write through the link) or below a file cannot be part of any filesystem.
+   */
+  private static void checkParents(String path, Map<String, TarFile.Member> chosen, String layer) {
+    Optional<String> parent = FsPath.parent(path);
+    if (parent.isEmpty()) {
+      return;
+    }
+    TarFile.Member p = chosen.get(parent.get());
+    if (p != null && p.entry().type() != TarEntry.Type.DIRECTORY) {
+      throw new ImageFormatException(
+          "layer "
+              + layer
+              + ": "
+              + path
+              + " lies below "
+              + parent.get()
+              + ", which is "
+              + (p.entry().type() == TarEntry.Type.SYMLINK
+                  ? "a symlink (to " + p.entry().link() + ")"
+                  : "not a directory"));
+    }
   }
 
   /** Whether a higher layer removed {@code path} or an ancestor, or made an ancestor opaque. */

@@ -168,7 +168,7 @@ public final class OciImages {
       throw new ImageFormatException(
           "blob " + d.digest() + ": size mismatch: " + b.length() + " bytes, expected " + d.size());
     }
-    return b;
+    return new BlobRegion(d.digest(), b.file(), b.offset(), b.length());
   }
 
   private static byte[] document(BlobStore store, Descriptor d) throws IOException {

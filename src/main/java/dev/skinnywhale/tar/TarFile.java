@@ -88,7 +88,7 @@ public final class TarFile implements Closeable {
     }
     List<Member> out = new ArrayList<>();
     try (InputStream in = new BufferedInputStream(file.stream(offset, length), WALK_BUFFER)) {
-      TarWalker walker = new TarWalker(new TarInput(in, OptionalLong.of(length)));
+      TarWalker walker = new TarWalker(new TarInput(in, OptionalLong.of(length)), true);
       for (Optional<TarEntry> e = walker.next(); e.isPresent(); e = walker.next()) {
         long at = offset + walker.dataOffset();
         TarEntry entry = e.get();
