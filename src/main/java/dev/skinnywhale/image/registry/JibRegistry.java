@@ -245,6 +245,9 @@ public final class JibRegistry implements Registry {
       com.google.cloud.tools.jib.api.ImageReference ref, boolean push, String what) {
     Consumer<LogEvent> log = e -> debug.accept("registry: " + e.getMessage());
     boolean insecure = options.isInsecure(ref.getRegistry());
+    if (!insecure && isLoopback(ref.getRegistry())) {
+      refusePlainHttp(ref.getRegistry(), what);
+    }
     FailoverHttpClient http =
         new FailoverHttpClient(insecure, insecure && isLoopback(ref.getRegistry()), log);
     Optional<Credential> credential = credential(ref, log);
@@ -284,6 +287,40 @@ public final class JibRegistry implements Registry {
               + ": "
               + e.getMessage(),
           e);
+    }
+  }
+
+  /**
+   * jib retries a failed TLS handshake ten times with back-off (a minute): a registry on this
+   * machine that speaks plain HTTP is told at once instead.
+   */
+  private static void refusePlainHttp(String registry, String what) {
+    int colon = registry.lastIndexOf(':');
+    String host = colon > 0 ? registry.substring(0, colon) : registry;
+    int port = colon > 0 ? Integer.parseInt(registry.substring(colon + 1)) : 443;
+    try (java.net.Socket raw = new java.net.Socket()) {
+      raw.connect(new java.net.InetSocketAddress(host, port), 3000);
+      raw.setSoTimeout(3000);
+      try (javax.net.ssl.SSLSocket tls =
+          (javax.net.ssl.SSLSocket)
+              ((javax.net.ssl.SSLSocketFactory) javax.net.ssl.SSLSocketFactory.getDefault())
+                  .createSocket(raw, host, port, false)) {
+        tls.startHandshake();
+      }
+    } catch (javax.net.ssl.SSLException e) {
+      if (String.valueOf(e.getMessage()).contains("plaintext")
+          || String.valueOf(e.getMessage()).contains("Unsupported or unrecognized SSL message")) {
+        throw new RegistryException(
+            RegistryException.Kind.UNREACHABLE,
+            what
+                + ": "
+                + registry
+                + " speaks plain HTTP; allow it with --insecure-registry "
+                + registry,
+            e);
+      }
+    } catch (IOException | NumberFormatException e) {
+      // unreachable or odd: jib says what it finds
     }
   }
 
