@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,7 +70,7 @@ class RegistryIT {
       assertTrue(digest.startsWith("sha256:"), r.out());
       assertNotEquals(
           0, DockerCli.run("image", "inspect", fatId).exitCode(), "the loaded source was removed");
-      assertEquals(List.of(), DockerCli.temporaryContainers());
+      // (no check of all labelled containers: other runs share this engine)
 
       JsonNode remote =
           JSON.readTree(

@@ -7,7 +7,6 @@ import com.google.cloud.tools.jib.api.Credential;
 import com.google.cloud.tools.jib.api.DescriptorDigest;
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
 import com.google.cloud.tools.jib.api.LogEvent;
-import com.google.cloud.tools.jib.api.RegistryUnauthorizedException;
 import com.google.cloud.tools.jib.blob.Blobs;
 import com.google.cloud.tools.jib.event.EventHandlers;
 import com.google.cloud.tools.jib.frontend.CredentialRetrieverFactory;
@@ -47,8 +46,9 @@ import java.util.function.Consumer;
  * tokens and basic auth, credentials from the Docker client config ({@code auths}, {@code
  * credsStore}, {@code credHelpers}, as {@code DOCKER_CONFIG} or {@code ~/.docker/config.json} names
  * it), and plain HTTP only for registries named with {@code --insecure-registry}. The only class
- * that imports jib. Manifests are pushed as the exact bytes {@link BuiltImage} made, so the digest
- * the registry reports is the one an OCI layout of the same image has.
+ * that calls jib (with RegistryFailures, its error wording: only this package imports jib).
+ * Manifests are pushed as the exact bytes {@link BuiltImage} made, so the digest the registry
+ * reports is the one an OCI layout of the same image has.
  */
 public final class JibRegistry implements Registry {
   private final RegistryOptions options;
@@ -94,7 +94,7 @@ public final class JibRegistry implements Registry {
           client.pullBlob(digest, size -> {}, n -> {}).writeTo(out);
         } catch (IOException | RuntimeException e) {
           blobFile.close();
-          throw failure(what + ": layer " + digest, e);
+          throw RegistryFailures.failure(what + ": layer " + digest, e);
         }
         LayerTar tar;
         try {
@@ -156,7 +156,7 @@ public final class JibRegistry implements Registry {
       }
       return pushed.toString();
     } catch (IOException | com.google.cloud.tools.jib.api.RegistryException | RuntimeException e) {
-      throw failure(what, e);
+      throw RegistryFailures.failure(what, e);
     }
   }
 
@@ -212,7 +212,7 @@ public final class JibRegistry implements Registry {
       }
       return b;
     } catch (IOException | com.google.cloud.tools.jib.api.RegistryException | RuntimeException e) {
-      throw failure(what, e);
+      throw RegistryFailures.failure(what, e);
     }
   }
 
@@ -231,7 +231,7 @@ public final class JibRegistry implements Registry {
     try {
       client.pullBlob(digest, s -> {}, n -> {}).writeTo(out);
     } catch (IOException | RuntimeException e) {
-      throw failure(what + ": config " + digest, e);
+      throw RegistryFailures.failure(what + ": config " + digest, e);
     }
     byte[] bytes = out.toByteArray();
     if (!Digests.of(bytes).equals(digest.toString())) {
@@ -246,7 +246,7 @@ public final class JibRegistry implements Registry {
     Consumer<LogEvent> log = e -> debug.accept("registry: " + e.getMessage());
     boolean insecure = options.isInsecure(ref.getRegistry());
     if (!insecure && isLoopback(ref.getRegistry())) {
-      refusePlainHttp(ref.getRegistry(), what);
+      RegistryFailures.refusePlainHttp(ref.getRegistry(), what);
     }
     FailoverHttpClient http =
         new FailoverHttpClient(insecure, insecure && isLoopback(ref.getRegistry()), log);
@@ -262,7 +262,7 @@ public final class JibRegistry implements Registry {
         client.configureBasicAuth();
       }
     } catch (IOException | com.google.cloud.tools.jib.api.RegistryException | RuntimeException e) {
-      throw failure(what, e);
+      throw RegistryFailures.failure(what, e);
     }
     return client;
   }
@@ -290,40 +290,6 @@ public final class JibRegistry implements Registry {
     }
   }
 
-  /**
-   * jib retries a failed TLS handshake ten times with back-off (a minute): a registry on this
-   * machine that speaks plain HTTP is told at once instead.
-   */
-  private static void refusePlainHttp(String registry, String what) {
-    int colon = registry.lastIndexOf(':');
-    String host = colon > 0 ? registry.substring(0, colon) : registry;
-    int port = colon > 0 ? Integer.parseInt(registry.substring(colon + 1)) : 443;
-    try (java.net.Socket raw = new java.net.Socket()) {
-      raw.connect(new java.net.InetSocketAddress(host, port), 3000);
-      raw.setSoTimeout(3000);
-      try (javax.net.ssl.SSLSocket tls =
-          (javax.net.ssl.SSLSocket)
-              ((javax.net.ssl.SSLSocketFactory) javax.net.ssl.SSLSocketFactory.getDefault())
-                  .createSocket(raw, host, port, false)) {
-        tls.startHandshake();
-      }
-    } catch (javax.net.ssl.SSLException e) {
-      if (String.valueOf(e.getMessage()).contains("plaintext")
-          || String.valueOf(e.getMessage()).contains("Unsupported or unrecognized SSL message")) {
-        throw new RegistryException(
-            RegistryException.Kind.UNREACHABLE,
-            what
-                + ": "
-                + registry
-                + " speaks plain HTTP; allow it with --insecure-registry "
-                + registry,
-            e);
-      }
-    } catch (IOException | NumberFormatException e) {
-      // unreachable or odd: jib says what it finds
-    }
-  }
-
   private static boolean isLoopback(String registry) {
     String host =
         registry.contains(":") ? registry.substring(0, registry.lastIndexOf(':')) : registry;
@@ -344,56 +310,5 @@ public final class JibRegistry implements Registry {
     } catch (DigestException e) {
       throw new IllegalArgumentException(digest, e);
     }
-  }
-
-  /** A registry error with what was being done, classified for the exit code. */
-  static RuntimeException failure(String what, Throwable e) {
-    if (e instanceof ImageFormatException || e instanceof RegistryException) {
-      return (RuntimeException) e;
-    }
-    String msg = rootMessage(e);
-    RegistryException.Kind kind = RegistryException.Kind.REFUSED;
-    if (e instanceof RegistryUnauthorizedException
-        || msg.contains("401")
-        || msg.contains("403")
-        || msg.contains("UNAUTHORIZED")
-        || msg.contains("DENIED")) {
-      kind = RegistryException.Kind.UNAUTHORIZED;
-    } else if (msg.contains("MANIFEST_UNKNOWN")
-        || msg.contains("NAME_UNKNOWN")
-        || msg.contains("404")) {
-      kind = RegistryException.Kind.NOT_FOUND;
-    } else if (hasCause(e, java.net.ConnectException.class)
-        || hasCause(e, java.net.UnknownHostException.class)
-        || hasCause(e, javax.net.ssl.SSLException.class)
-        || e.getClass().getSimpleName().equals("InsecureRegistryException")) {
-      kind = RegistryException.Kind.UNREACHABLE;
-      if (!msg.contains("--insecure-registry")) {
-        msg = msg + " (a registry on plain HTTP needs --insecure-registry HOST:PORT)";
-      }
-    }
-    return new RegistryException(kind, what + ": " + msg, e);
-  }
-
-  private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (type.isInstance(t)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static String rootMessage(Throwable e) {
-    StringBuilder b = new StringBuilder();
-    for (Throwable t = e; t != null && b.length() < 400; t = t.getCause()) {
-      if (t.getMessage() != null && !b.toString().contains(t.getMessage())) {
-        if (b.length() > 0) {
-          b.append(": ");
-        }
-        b.append(t.getMessage());
-      }
-    }
-    return b.length() == 0 ? e.getClass().getSimpleName() : b.toString();
   }
 }
