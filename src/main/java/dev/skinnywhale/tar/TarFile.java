@@ -112,23 +112,6 @@ public final class TarFile implements Closeable {
     return file.blob(offset, length);
   }
 
-  /** Whether {@code path} looks like a tar: its first header block has a valid checksum. */
-  public static boolean looksLikeTar(byte[] firstBlock) {
-    if (firstBlock.length < TarHeaders.BLOCK) {
-      return false;
-    }
-    try {
-      java.nio.ByteBuffer h = java.nio.ByteBuffer.wrap(firstBlock, 0, TarHeaders.BLOCK).slice();
-      if (TarHeaders.isZero(h)) {
-        return true; // an empty tar
-      }
-      TarHeaders.verifyChecksum(h, 0);
-      return true;
-    } catch (TarFormatException e) {
-      return false;
-    }
-  }
-
   @Override
   public void close() throws IOException {
     file.close();
