@@ -134,14 +134,17 @@ public final class SlimOptions {
     }
     if (ref.transport() == Transport.REGISTRY || ref.transport() == Transport.DOCKER_DAEMON) {
       String name = ref.location();
-      if (!name.contains("@")) {
-        ImageTag.problem(name)
-            .ifPresent(
-                p -> {
-                  throw new picocli.CommandLine.ParameterException(
-                      spec.commandLine(), "--output: " + p);
-                });
+      if (name.contains("@")) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(),
+            "--output: an image is pushed or loaded by tag, not digest: " + name);
       }
+      ImageTag.problem(name)
+          .ifPresent(
+              p -> {
+                throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--output: " + p);
+              });
     }
     return ref;
   }
@@ -158,6 +161,13 @@ public final class SlimOptions {
 
   SlimRequest toRequest(String target, CliContext context, ProfileOptions profiles) {
     validate();
+    for (String input : base == null ? List.of(target) : List.of(target, base)) {
+      try {
+        ImageReference.parseInput(input);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+    }
     return new SlimRequest(
         target,
         Optional.ofNullable(base),

@@ -28,10 +28,12 @@ public final class LayerReader implements java.io.Closeable {
 
   private final Path tempDir;
   private final List<TarFile> spools = new ArrayList<>();
+  private final long maxBytes;
   private long remaining;
 
   public LayerReader(Path tempDir, long maxBytes) {
     this.tempDir = tempDir;
+    this.maxBytes = maxBytes;
     this.remaining = maxBytes;
   }
 

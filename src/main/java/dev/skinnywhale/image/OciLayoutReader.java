@@ -55,6 +55,10 @@ public final class OciLayoutReader {
               return where;
             }
           };
+      if (Files.size(index) > ManifestJson.MAX_BYTES) {
+        throw new ImageFormatException(
+            where + ": index.json is larger than " + ManifestJson.MAX_BYTES + " bytes");
+      }
       byte[] indexBytes = Files.readAllBytes(index);
       LayeredImage image = oci.read(reference, indexBytes, store, layers, opened);
       ok = true;
