@@ -78,6 +78,21 @@ public final class SkinnywhaleCommand implements Callable<Integer> {
       CommonOptions common,
       boolean json)
       throws Exception {
+    return run(context, workDir, request, profiles, common, json, java.util.Optional.empty());
+  }
+
+  /**
+   * {@link #run}, writing the profiles' seccomp policy to {@code seccompProfile} ({@code build}).
+   */
+  static int run(
+      CliContext context,
+      java.nio.file.Path workDir,
+      SlimRequest request,
+      ProfileOptions profiles,
+      CommonOptions common,
+      boolean json,
+      java.util.Optional<java.nio.file.Path> seccompProfile)
+      throws Exception {
     boolean debug = common.debug || context.envFlag("DEBUG");
     ConsoleReporter reporter = new ConsoleReporter(context.err(), debug, json);
     SlimResult result;
@@ -89,7 +104,7 @@ public final class SkinnywhaleCommand implements Callable<Integer> {
                   context.clock(),
                   profiles.store(context, workDir),
                   context.env())
-              .slim(request);
+              .slim(request, seccompProfile);
     }
     if (json) {
       context

@@ -1,5 +1,6 @@
 package dev.skinnywhale.profile;
 
+import dev.skinnywhale.seccomp.SeccompPolicy;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -15,7 +16,8 @@ import java.util.regex.Pattern;
  * <p>Canonical by construction: entries are sorted by path (one entry per path), markers sorted and
  * distinct; commands keep their order.
  *
- * @param schemaVersion always {@link #SCHEMA_VERSION}
+ * @param schemaVersion {@link #SCHEMA_VERSION}, or an older one this code still reads (from {@link
+ *     #MIN_SCHEMA_VERSION}): a profile keeps the version it was read with
  * @param name the profile's name ({@code [A-Za-z0-9][A-Za-z0-9._-]*})
  * @param comment what it covers and how it was made
  * @param source the image it was traced from; empty for hand-written profiles
@@ -23,6 +25,7 @@ import java.util.regex.Pattern;
  * @param commands the smoke commands that were traced, in order
  * @param markers patterns; {@code --profile auto} picks this profile when one matches the image
  * @param entries the paths to keep
+ * @param seccomp the seccomp policy of the traced commands, when the trace made one (schema 2)
  */
 public record Profile(
     int schemaVersion,
@@ -32,21 +35,31 @@ public record Profile(
     TracerKind tracer,
     List<RecordedCommand> commands,
     List<String> markers,
-    List<ProfileEntry> entries) {
+    List<ProfileEntry> entries,
+    Optional<SeccompPolicy> seccomp) {
 
-  /** The schema version this code reads and writes. */
-  public static final int SCHEMA_VERSION = 1;
+  /** The schema version this code writes (2: the optional {@code seccomp} field). */
+  public static final int SCHEMA_VERSION = 2;
+
+  /** The oldest schema version this code still reads. */
+  public static final int MIN_SCHEMA_VERSION = 1;
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
   public Profile {
-    if (schemaVersion != SCHEMA_VERSION) {
+    if (schemaVersion < MIN_SCHEMA_VERSION || schemaVersion > SCHEMA_VERSION) {
       throw new IllegalArgumentException(
           "unsupported schemaVersion "
               + schemaVersion
               + " (this version reads "
+              + MIN_SCHEMA_VERSION
+              + " to "
               + SCHEMA_VERSION
               + ")");
+    }
+    Objects.requireNonNull(seccomp, "seccomp");
+    if (seccomp.isPresent() && schemaVersion < 2) {
+      throw new IllegalArgumentException("\"seccomp\" needs schemaVersion 2");
     }
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(comment, "comment");
@@ -70,6 +83,20 @@ public record Profile(
     entries = List.copyOf(sorted);
   }
 
+  /** A profile without a seccomp policy. */
+  public Profile(
+      int schemaVersion,
+      String name,
+      String comment,
+      Optional<ProfileSource> source,
+      TracerKind tracer,
+      List<RecordedCommand> commands,
+      List<String> markers,
+      List<ProfileEntry> entries) {
+    this(
+        schemaVersion, name, comment, source, tracer, commands, markers, entries, Optional.empty());
+  }
+
   /**
    * Checks a profile name.
    *
@@ -85,6 +112,21 @@ public record Profile(
 
   /** A copy with another name. */
   public Profile withName(String newName) {
-    return new Profile(schemaVersion, newName, comment, source, tracer, commands, markers, entries);
+    return new Profile(
+        schemaVersion, newName, comment, source, tracer, commands, markers, entries, seccomp);
+  }
+
+  /** A copy with this seccomp policy (and the current schema version, which has the field). */
+  public Profile withSeccomp(Optional<SeccompPolicy> policy) {
+    return new Profile(
+        policy.isPresent() ? SCHEMA_VERSION : schemaVersion,
+        name,
+        comment,
+        source,
+        tracer,
+        commands,
+        markers,
+        entries,
+        policy);
   }
 }

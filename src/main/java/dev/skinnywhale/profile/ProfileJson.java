@@ -145,12 +145,15 @@ public final class ProfileJson {
     if (!version.isInt()) {
       throw new ProfileException(source, "\"schemaVersion\" is not an integer: " + version);
     }
-    if (version.intValue() != Profile.SCHEMA_VERSION) {
+    if (version.intValue() < Profile.MIN_SCHEMA_VERSION
+        || version.intValue() > Profile.SCHEMA_VERSION) {
       throw new ProfileException(
           source,
           "unsupported schemaVersion "
               + version.intValue()
               + " (this version of skinnywhale reads schemaVersion "
+              + Profile.MIN_SCHEMA_VERSION
+              + " to "
               + Profile.SCHEMA_VERSION
               + ")");
     }

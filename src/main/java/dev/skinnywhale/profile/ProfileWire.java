@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 
 /**
- * The wire form of a profile (schemaVersion 1): what Jackson binds, in the order and with the
+ * The wire form of a profile (schemaVersion 1 and 2): what Jackson binds, in the order and with the
  * inclusion it is written. {@link ProfileWireTranslator} turns it into the domain records and back.
  *
  * <p>Plain field classes rather than records: Jackson binds records through their constructor and
@@ -19,7 +19,8 @@ import java.util.List;
   "tracer",
   "commands",
   "markers",
-  "entries"
+  "entries",
+  "seccomp"
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 final class ProfileWire {
@@ -31,6 +32,7 @@ final class ProfileWire {
   public List<CommandWire> commands;
   public List<String> markers;
   public List<EntryWire> entries;
+  public SeccompWire seccomp;
 
   @JsonPropertyOrder({"image", "reference", "architecture"})
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -40,11 +42,14 @@ final class ProfileWire {
     public String architecture;
   }
 
-  @JsonPropertyOrder({"run", "exitCode"})
+  @JsonPropertyOrder({"run", "exitCode", "options"})
   @JsonInclude(JsonInclude.Include.NON_NULL)
   static final class CommandWire {
     public String run;
     public Integer exitCode;
+
+    /** Optional: the probe's {@code docker run} options as arguments; absent when none. */
+    public List<String> options;
   }
 
   @JsonPropertyOrder({"path", "type", "why", "neededBy"})
@@ -54,5 +59,14 @@ final class ProfileWire {
     public String type;
     public List<String> why;
     public String neededBy;
+  }
+
+  /** schemaVersion 2: the seccomp policy of the traced commands. */
+  @JsonPropertyOrder({"architectures", "allow", "enosys"})
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  static final class SeccompWire {
+    public List<String> architectures;
+    public List<String> allow;
+    public List<String> enosys;
   }
 }

@@ -1,5 +1,6 @@
 package dev.skinnywhale.workflow;
 
+import dev.skinnywhale.image.ConfigChange;
 import dev.skinnywhale.image.ImageReference;
 import dev.skinnywhale.image.Transport;
 import dev.skinnywhale.workflow.run.KeepStrategy;
@@ -26,6 +27,7 @@ import java.util.Optional;
  * @param strictProfiles a profile entry missing from the image is an error, not a warning
  * @param keep what to keep; empty means the default (changes for a container, traced for an image
  *     when profiles are given, else changes)
+ * @param changes --change instructions for the slim image's config, in order
  * @param io how images are written and registries reached (compression, insecure registries)
  */
 public record SlimRequest(
@@ -41,6 +43,7 @@ public record SlimRequest(
     List<String> profiles,
     boolean strictProfiles,
     Optional<KeepStrategy> keep,
+    List<ConfigChange> changes,
     ImageOptions io) {
   public SlimRequest {
     Objects.requireNonNull(target, "target");
@@ -51,10 +54,44 @@ public record SlimRequest(
     excludes = List.copyOf(excludes);
     profiles = List.copyOf(profiles);
     Objects.requireNonNull(keep, "keep");
+    changes = List.copyOf(changes);
     Objects.requireNonNull(io, "io");
   }
 
   /** A request whose output, if any, is a docker-archive file; default image options. */
+  public SlimRequest(
+      String target,
+      Optional<String> base,
+      Optional<String> tag,
+      Optional<Path> output,
+      List<String> includes,
+      List<String> excludes,
+      boolean defaultExcludes,
+      boolean bruteLib,
+      boolean bruteUsrLib,
+      List<String> profiles,
+      boolean strictProfiles,
+      Optional<KeepStrategy> keep,
+      List<ConfigChange> changes) {
+    this(
+        target,
+        base,
+        tag,
+        output.map(
+            p -> new ImageReference(Transport.DOCKER_ARCHIVE, p.toString(), Optional.empty())),
+        includes,
+        excludes,
+        defaultExcludes,
+        bruteLib,
+        bruteUsrLib,
+        profiles,
+        strictProfiles,
+        keep,
+        changes,
+        ImageOptions.DEFAULT);
+  }
+
+  /** A request without --change, its output, if any, a docker-archive file. */
   public SlimRequest(
       String target,
       Optional<String> base,
@@ -72,8 +109,7 @@ public record SlimRequest(
         target,
         base,
         tag,
-        output.map(
-            p -> new ImageReference(Transport.DOCKER_ARCHIVE, p.toString(), Optional.empty())),
+        output,
         includes,
         excludes,
         defaultExcludes,
@@ -82,6 +118,6 @@ public record SlimRequest(
         profiles,
         strictProfiles,
         keep,
-        ImageOptions.DEFAULT);
+        List.of());
   }
 }

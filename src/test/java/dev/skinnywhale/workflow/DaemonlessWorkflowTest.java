@@ -90,6 +90,7 @@ class DaemonlessWorkflowTest {
         List.of(),
         false,
         Optional.empty(),
+        List.of(),
         new ImageOptions(Compression.ZSTD, Set.of()));
   }
 
