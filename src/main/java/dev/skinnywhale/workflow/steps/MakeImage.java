@@ -5,6 +5,7 @@ import dev.skinnywhale.assemble.AssemblyPlan;
 import dev.skinnywhale.assemble.KeepPlan;
 import dev.skinnywhale.assemble.LayerBuilder;
 import dev.skinnywhale.assemble.PlanExpander;
+import dev.skinnywhale.assemble.Rewrites;
 import dev.skinnywhale.image.DockerArchiveWriter;
 import dev.skinnywhale.image.ImageConfigs;
 import dev.skinnywhale.image.Layer;
@@ -25,7 +26,11 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 
-/** The last steps of every build: keep-plan → layer → archive → load (or a file). */
+/**
+ * The last steps of every build: keep-plan → expanded plan → rewrites (files given new content
+ * between expansion and the layer, such as the pruned package database) → layer → archive → load
+ * (or a file).
+ */
 public record MakeImage(Run run) {
   /**
    * What went into the image.
@@ -37,18 +42,34 @@ public record MakeImage(Run run) {
 
   public Made make(RootFs fs, KeepPlan plan, Source source, Destination destination)
       throws IOException {
+    return make(fs, plan, source, destination, List.of());
+  }
+
+  /**
+   * As {@link #make(RootFs, KeepPlan, Source, Destination)}, applying {@code rewriters} in turn.
+   */
+  public Made make(
+      RootFs fs,
+      KeepPlan plan,
+      Source source,
+      Destination destination,
+      List<Rewrites.Rewriter> rewriters)
+      throws IOException {
     Reporter reporter = run.reporter();
     String tag = destination.tag();
     Optional<Path> output = destination.output();
     Path tempDir = run.tempDir();
     StepRunner phases = run.steps();
-    AssemblyPlan assembly = new PlanExpander().expand(fs, plan);
-    assembly.missing().forEach(m -> reporter.warn("not in the image, not kept: " + m));
+    AssemblyPlan expanded = new PlanExpander().expand(fs, plan);
+    expanded.missing().forEach(m -> reporter.warn("not in the image, not kept: " + m));
+    AssemblyPlan assembly = expanded;
+    for (Rewrites.Rewriter r : rewriters) {
+      assembly = assembly.rewritten(r.rewrite(fs, assembly));
+    }
+    AssemblyPlan toWrite = assembly;
     Layer layer =
         phases.run(
-            "assemble",
-            "writing the slim layer",
-            () -> new LayerBuilder().write(assembly, tempDir));
+            "assemble", "writing the slim layer", () -> new LayerBuilder().write(toWrite, tempDir));
     ObjectNode config =
         ImageConfigs.forSlimImage(
             source.imageConfig(),
