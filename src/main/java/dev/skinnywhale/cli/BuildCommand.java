@@ -55,6 +55,6 @@ public final class BuildCommand implements Callable<Integer> {
           spec.commandLine(), "build needs at least one --profile (or --profile auto)");
     }
     return SkinnywhaleCommand.run(
-        context, workDir, slim.toRequest(target, context, profiles), profiles, common, json);
+        context, workDir, slim.toRequest(target, context, profiles), profiles, common, json, true);
   }
 }

@@ -63,25 +63,27 @@ public final class SkinnywhaleCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(), "Missing required parameter: 'CONTAINER|IMAGE'");
     }
-    return run(context, workDir, slim.toRequest(target, context, profiles), profiles, common, json);
+    return run(
+        context, workDir, slim.toRequest(target, context, profiles), profiles, common, json, false);
   }
 
-  /** The plain slim and {@code build}: one request, one result on stdout. */
+  /** The plain slim and (with {@code build} set) {@code build}: one request, one result. */
   static int run(
       CliContext context,
       java.nio.file.Path workDir,
       SlimRequest request,
       ProfileOptions profiles,
       CommonOptions common,
-      boolean json)
+      boolean json,
+      boolean build)
       throws Exception {
     boolean debug = common.debug || context.envFlag("DEBUG");
     ConsoleReporter reporter = new ConsoleReporter(context.err(), debug, json);
     SlimResult result;
     try (DockerEngine engine = context.engines().get()) {
-      result =
-          new Workflows(engine, reporter, context.clock(), profiles.store(context, workDir))
-              .slim(request);
+      Workflows workflows =
+          new Workflows(engine, reporter, context.clock(), profiles.store(context, workDir));
+      result = build ? workflows.build(request) : workflows.slim(request);
     }
     if (json) {
       context

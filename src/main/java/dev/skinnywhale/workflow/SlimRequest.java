@@ -20,8 +20,11 @@ import java.util.Optional;
  * @param bruteUsrLib keep all of /usr/lib
  * @param profiles profile names or paths whose entries are kept too ("auto" picks by markers)
  * @param strictProfiles a profile entry missing from the image is an error, not a warning
- * @param keep what to keep; empty means the default (changes for a container, traced for an image
- *     when profiles are given, else changes)
+ * @param keep what to keep; empty means the default ({@link KeepStrategy#choose})
+ * @param keepDocs keep the docs, man and info pages and message catalogs of expanded packages
+ * @param excludePackages package name patterns never expanded whole (--exclude-package)
+ * @param includePackages package name patterns kept whole with what they depend on
+ *     (--include-package)
  */
 public record SlimRequest(
     String target,
@@ -35,7 +38,10 @@ public record SlimRequest(
     boolean bruteUsrLib,
     List<String> profiles,
     boolean strictProfiles,
-    Optional<KeepStrategy> keep) {
+    Optional<KeepStrategy> keep,
+    boolean keepDocs,
+    List<String> excludePackages,
+    List<String> includePackages) {
   public SlimRequest {
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(base, "base");
@@ -45,5 +51,39 @@ public record SlimRequest(
     excludes = List.copyOf(excludes);
     profiles = List.copyOf(profiles);
     Objects.requireNonNull(keep, "keep");
+    excludePackages = List.copyOf(excludePackages);
+    includePackages = List.copyOf(includePackages);
+  }
+
+  /** Without package options: docs left out, no package excluded or included. */
+  public SlimRequest(
+      String target,
+      Optional<String> base,
+      Optional<String> tag,
+      Optional<Path> output,
+      List<String> includes,
+      List<String> excludes,
+      boolean defaultExcludes,
+      boolean bruteLib,
+      boolean bruteUsrLib,
+      List<String> profiles,
+      boolean strictProfiles,
+      Optional<KeepStrategy> keep) {
+    this(
+        target,
+        base,
+        tag,
+        output,
+        includes,
+        excludes,
+        defaultExcludes,
+        bruteLib,
+        bruteUsrLib,
+        profiles,
+        strictProfiles,
+        keep,
+        false,
+        List.of(),
+        List.of());
   }
 }

@@ -2,6 +2,7 @@ package dev.skinnywhale.workflow;
 
 import dev.skinnywhale.assemble.AssemblyPlan;
 import dev.skinnywhale.linker.Closure;
+import dev.skinnywhale.packages.PackageUsage;
 import dev.skinnywhale.workflow.run.Source;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,8 @@ import java.util.Optional;
  * @param closure the static closure with what could not be resolved
  * @param plan exactly what went into the layer and why
  * @param timings wall time per phase, in the order they ran
+ * @param packages how much of each installed package the slim image kept, in the database's order
+ *     (empty when the image has no package database)
  */
 public record SlimResult(
     Source source,
@@ -30,8 +33,10 @@ public record SlimResult(
     int changeSetSize,
     Closure closure,
     AssemblyPlan plan,
-    Map<String, Duration> timings) {
+    Map<String, Duration> timings,
+    java.util.List<PackageUsage> packages) {
   public SlimResult {
     timings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(timings));
+    packages = java.util.List.copyOf(packages);
   }
 }

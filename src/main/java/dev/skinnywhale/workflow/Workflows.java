@@ -1,20 +1,29 @@
 package dev.skinnywhale.workflow;
 
+import dev.skinnywhale.assemble.Rewrites;
 import dev.skinnywhale.docker.DockerEngine;
 import dev.skinnywhale.linker.LinkerEnv;
+import dev.skinnywhale.packages.PackageIndex;
+import dev.skinnywhale.packages.PackageUsage;
 import dev.skinnywhale.profile.ProfileStore;
 import dev.skinnywhale.rootfs.RootFs;
 import dev.skinnywhale.trace.ProbeCommand;
 import dev.skinnywhale.trace.ProbeRun;
 import dev.skinnywhale.tracelog.TracedPaths;
 import dev.skinnywhale.workflow.keep.ChangeSetContributor;
+import dev.skinnywhale.workflow.keep.ChangeSetDirsContributor;
 import dev.skinnywhale.workflow.keep.ClosureContributor;
 import dev.skinnywhale.workflow.keep.IncludeContributor;
 import dev.skinnywhale.workflow.keep.KeepContributor;
+import dev.skinnywhale.workflow.keep.PackageDbContributor;
+import dev.skinnywhale.workflow.keep.PackagesContributor;
 import dev.skinnywhale.workflow.keep.ProfileContributor;
+import dev.skinnywhale.workflow.keep.RuntimeBasicsContributor;
 import dev.skinnywhale.workflow.keep.RuntimeConfigContributor;
+import dev.skinnywhale.workflow.keep.ScriptCommandsContributor;
 import dev.skinnywhale.workflow.keep.Snapshot;
 import dev.skinnywhale.workflow.keep.TracedContributor;
+import dev.skinnywhale.workflow.keep.UserFilesContributor;
 import dev.skinnywhale.workflow.run.KeepStrategy;
 import dev.skinnywhale.workflow.run.Reporter;
 import dev.skinnywhale.workflow.run.Run;
@@ -30,7 +39,9 @@ import dev.skinnywhale.workflow.steps.Plan;
 import dev.skinnywhale.workflow.steps.PrepareCommands;
 import dev.skinnywhale.workflow.steps.Probe;
 import dev.skinnywhale.workflow.steps.Prober;
+import dev.skinnywhale.workflow.steps.PrunePackageDb;
 import dev.skinnywhale.workflow.steps.ReadFilesystem;
+import dev.skinnywhale.workflow.steps.ReadPackages;
 import dev.skinnywhale.workflow.steps.SaveProfile;
 import dev.skinnywhale.workflow.steps.SuggestProfiles;
 import dev.skinnywhale.workflow.steps.TakeChangeSet;
@@ -49,16 +60,22 @@ import java.util.SortedSet;
  * The use cases, each a list of steps run by one {@link Run}:
  *
  * <pre>
- * slim  = FindSource → ReadFilesystem → [TakeChangeSet] → Plan → SuggestProfiles → MakeImage
- * build = FindSource → ReadFilesystem → LoadProfiles → [TakeChangeSet] → Plan → MakeImage
+ * slim  = FindSource → ReadFilesystem → ReadPackages → TakeChangeSet → Plan → SuggestProfiles
+ *       → MakeImage
+ * build = FindSource → ReadFilesystem → LoadProfiles → ReadPackages → TakeChangeSet → Plan
+ *       → MakeImage
  * trace = FindSource → CommitProbeImage → ReadFilesystem → Probe → InterpretTraces
- *       → [LoadProfiles] → [TakeChangeSet] → Plan → [SaveProfile] → MakeImage → [Verify]
+ *       → [LoadProfiles] → ReadPackages → TakeChangeSet → Plan → [SaveProfile] → MakeImage
+ *       → [Verify]
  * </pre>
  *
  * {@code Plan} asks the keep contributors of the build in order (change set, traced, profiles,
- * includes and excludes, runtime config) and then the static closure. The user's container and
- * image are never changed; every temporary container, image and file is removed when the run ends,
- * also on failure. A failed verification is part of the result, not an exception.
+ * includes and excludes, runtime config, the user's files, the change set's directories, the
+ * runtime basics), then the static closure, then the expanding ones (packages, the programs of kept
+ * shell scripts, the package database) and the closure in turn until the plan settles. {@code
+ * MakeImage} prunes the package database to the layer ({@code PrunePackageDb}). The user's
+ * container and image are never changed; every temporary container, image and file is removed when
+ * the run ends, also on failure. A failed verification is part of the result, not an exception.
  */
 public final class Workflows {
   private final DockerEngine engine;
@@ -73,15 +90,24 @@ public final class Workflows {
     this.profiles = profiles;
   }
 
-  /** {@code skinnywhale <container|image>} and {@code skinnywhale build --profile P}. */
+  /** {@code skinnywhale <container|image>}. */
   public SlimResult slim(SlimRequest request) throws IOException {
+    return slim(request, KeepStrategy.Use.SLIM);
+  }
+
+  /** {@code skinnywhale build --profile P <container|image>}. */
+  public SlimResult build(SlimRequest request) throws IOException {
+    return slim(request, KeepStrategy.Use.BUILD);
+  }
+
+  private SlimResult slim(SlimRequest request, KeepStrategy.Use use) throws IOException {
     Destination.checkOutput(request.output());
     try (Run run = Run.open(engine, reporter, clock)) {
       Source source = new FindSource(run).find(request.target(), request.base());
       Destination destination = Destination.choose(engine, source, request.tag(), request.output());
       try (RootFs fs = new ReadFilesystem(run).read(source)) {
-        Built built = build(run, request, source, fs, Optional.empty(), TracedPaths.none());
-        return built.result(source, destination, run, built.make(run, fs, source, destination));
+        Built built = build(run, request, use, source, fs, Optional.empty(), TracedPaths.none());
+        return built.result(source, destination, run, fs, built.make(run, fs, source, destination));
       }
     }
   }
@@ -116,7 +142,8 @@ public final class Workflows {
         TracedPaths traced =
             InterpretTraces.interpret(
                 fs, commands, probes, LinkerEnv.fromImageEnv(source.env()).path());
-        Built built = build(run, slim, source, fs, Optional.of(request), traced);
+        Built built =
+            build(run, slim, KeepStrategy.Use.TRACE, source, fs, Optional.of(request), traced);
         if (request.saveProfile().isPresent()) {
           new SaveProfile(run)
               .save(request.saveProfile().get(), source, probes, traced, built.closure(), fs);
@@ -140,7 +167,7 @@ public final class Workflows {
                       kept);
         }
         return new TraceResult(
-            built.result(source, destination, run, made),
+            built.result(source, destination, run, fs, made),
             built.keep(),
             probes,
             verification,
@@ -149,22 +176,33 @@ public final class Workflows {
     }
   }
 
-  /** LoadProfiles → [TakeChangeSet] → Plan, the part every use case shares. */
+  /** LoadProfiles → ReadPackages → TakeChangeSet → Plan, the part every use case shares. */
   private Built build(
       Run run,
       SlimRequest request,
+      KeepStrategy.Use use,
       Source source,
       RootFs fs,
       Optional<TraceRequest> trace,
       TracedPaths traced)
       throws IOException {
     List<ProfileStore.Stored> loaded = new LoadProfiles(run, profiles).load(request.profiles(), fs);
-    KeepStrategy keep =
-        KeepStrategy.choose(request.keep(), source.kind(), trace.isPresent(), !loaded.isEmpty());
+    KeepStrategy asked = KeepStrategy.choose(request.keep(), source.kind(), use, !loaded.isEmpty());
+    Optional<PackageIndex> packages =
+        new ReadPackages(run)
+            .read(
+                fs, source, asked == KeepStrategy.PACKAGES || !request.includePackages().isEmpty());
+    KeepStrategy keep = asked;
+    if (asked == KeepStrategy.PACKAGES && packages.isEmpty()) {
+      reporter.info("the image has no package database: --keep packages keeps what traced does");
+      keep = KeepStrategy.TRACED;
+    }
+    if (keep == KeepStrategy.TRACED && !request.excludePackages().isEmpty()) {
+      reporter.warn("--exclude-package has no effect with --keep traced (no package is expanded)");
+    }
     Optional<SortedSet<String>> changes =
-        keep == KeepStrategy.CHANGES
-            ? Optional.of(new TakeChangeSet(run).take(source, fs, request.base()))
-            : Optional.empty();
+        Optional.of(new TakeChangeSet(run).take(source, fs, request.base()));
+    boolean aboveBase = source.kind() == Source.Kind.CONTAINER || request.base().isPresent();
     List<KeepContributor> contributors = new ArrayList<>();
     if (keep == KeepStrategy.CHANGES) {
       contributors.add(new ChangeSetContributor(request.defaultExcludes(), request.includes()));
@@ -181,28 +219,46 @@ public final class Workflows {
     contributors.add(
         new RuntimeConfigContributor(
             trace.flatMap(t -> t.probe().user()), trace.flatMap(t -> t.probe().workingDir())));
+    contributors.add(new UserFilesContributor(request.defaultExcludes()));
+    contributors.add(new ChangeSetDirsContributor());
+    contributors.add(new RuntimeBasicsContributor());
+    contributors.add(
+        new PackagesContributor(
+            keep != KeepStrategy.TRACED,
+            request.keepDocs(),
+            request.excludePackages(),
+            request.includePackages()));
+    contributors.add(new ScriptCommandsContributor());
+    contributors.add(new PackageDbContributor());
     Plan.Planned planned =
         new Plan(run)
             .make(
-                new Snapshot(fs, source, changes, traced), contributors, new ClosureContributor());
+                new Snapshot(fs, source, changes, traced, packages, aboveBase),
+                contributors,
+                new ClosureContributor());
     if (loaded.isEmpty() && trace.isEmpty()) {
       new SuggestProfiles(reporter, profiles).suggest(fs, planned.plan());
     }
-    return new Built(keep, planned);
+    return new Built(keep, planned, packages);
   }
 
   /** What the plan step decided, on its way to an image. */
-  private record Built(KeepStrategy keep, Plan.Planned planned) {
+  private record Built(KeepStrategy keep, Plan.Planned planned, Optional<PackageIndex> packages) {
     dev.skinnywhale.linker.Closure closure() {
       return planned.closure();
     }
 
     MakeImage.Made make(Run run, RootFs fs, Source source, Destination destination)
         throws IOException {
-      return new MakeImage(run).make(fs, planned.plan(), source, destination);
+      List<Rewrites.Rewriter> rewriters = new ArrayList<>();
+      packages.ifPresent(i -> rewriters.add(new PrunePackageDb(run, i)));
+      return new MakeImage(run).make(fs, planned.plan(), source, destination, rewriters);
     }
 
-    SlimResult result(Source source, Destination destination, Run run, MakeImage.Made made) {
+    SlimResult result(
+        Source source, Destination destination, Run run, RootFs fs, MakeImage.Made made) {
+      List<PackageUsage> usage =
+          packages.map(i -> PackageUsage.of(i, fs, made.plan().paths())).orElse(List.of());
       return new SlimResult(
           source,
           destination.tag(),
@@ -212,7 +268,8 @@ public final class Workflows {
           planned.changeSetSize(),
           planned.closure(),
           made.plan(),
-          run.steps().timings());
+          run.steps().timings(),
+          usage);
     }
   }
 }
