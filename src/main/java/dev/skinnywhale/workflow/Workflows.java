@@ -197,6 +197,12 @@ public final class Workflows {
       reporter.info("the image has no package database: --keep packages keeps what traced does");
       keep = KeepStrategy.TRACED;
     }
+    for (String name : request.includePackages()) {
+      dev.skinnywhale.packages.PackageGlob glob = new dev.skinnywhale.packages.PackageGlob(name);
+      if (packages.isEmpty() || packages.get().db().packages().stream().noneMatch(glob::matches)) {
+        reporter.warn("--include-package " + name + ": no such package is installed");
+      }
+    }
     if (keep == KeepStrategy.TRACED && !request.excludePackages().isEmpty()) {
       reporter.warn("--exclude-package has no effect with --keep traced (no package is expanded)");
     }
