@@ -22,5 +22,26 @@ public enum Reason {
    * Needed by the image config itself: the entrypoint (or command) program, the working directory,
    * and the user database when the config names a user by name.
    */
-  CONFIG
+  CONFIG,
+  /**
+   * A file of a package that owns a kept file, of a package the user asked for (installed by hand,
+   * or --include-package), or of one those depend on (--keep packages).
+   */
+  PACKAGE,
+  /**
+   * The user's own file: in the change set (or, for an image without --base, in no package) and not
+   * the package manager's state, a cache or a log.
+   */
+  USER_FILE,
+  /** A directory of the change set, kept (empty where its files are not) in every strategy. */
+  CHANGE_SET_DIR,
+  /**
+   * What every program expects of its system: the user and group databases, nsswitch.conf, the
+   * loader's cache and configuration, the C.UTF-8 locale, the local time zone, /tmp and /var/tmp.
+   */
+  BASICS,
+  /** The package database, pruned to what the slim image keeps. */
+  PACKAGE_DB,
+  /** A program a kept shell script runs (or a file it sources). */
+  SCRIPT_COMMAND
 }

@@ -72,6 +72,7 @@ public final class BuildCommand implements Callable<Integer> {
         profiles,
         common,
         json,
+        true,
         java.util.Optional.ofNullable(seccompProfile).map(workDir::resolve));
   }
 }

@@ -66,23 +66,20 @@ public final class SkinnywhaleCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(), "Missing required parameter: 'CONTAINER|IMAGE'");
     }
-    return run(context, workDir, slim.toRequest(target, context, profiles), profiles, common, json);
-  }
-
-  /** The plain slim and {@code build}: one request, one result on stdout. */
-  static int run(
-      CliContext context,
-      java.nio.file.Path workDir,
-      SlimRequest request,
-      ProfileOptions profiles,
-      CommonOptions common,
-      boolean json)
-      throws Exception {
-    return run(context, workDir, request, profiles, common, json, java.util.Optional.empty());
+    return run(
+        context,
+        workDir,
+        slim.toRequest(target, context, profiles),
+        profiles,
+        common,
+        json,
+        false,
+        java.util.Optional.empty());
   }
 
   /**
-   * {@link #run}, writing the profiles' seccomp policy to {@code seccompProfile} ({@code build}).
+   * The plain slim and (with {@code build} set) {@code build}: one request, one result; {@code
+   * build} writes the profiles' seccomp policy to {@code seccompProfile} when given.
    */
   static int run(
       CliContext context,
@@ -91,6 +88,7 @@ public final class SkinnywhaleCommand implements Callable<Integer> {
       ProfileOptions profiles,
       CommonOptions common,
       boolean json,
+      boolean build,
       java.util.Optional<java.nio.file.Path> seccompProfile)
       throws Exception {
     boolean debug = common.debug || context.envFlag("DEBUG");
@@ -98,15 +96,15 @@ public final class SkinnywhaleCommand implements Callable<Integer> {
     SlimResult result;
     java.util.Optional<String> runId = common.runId(context);
     try (DockerEngine engine = context.engines().get()) {
-      result =
+      Workflows workflows =
           new Workflows(
-                  engine,
-                  reporter,
-                  context.clock(),
-                  profiles.store(context, workDir),
-                  context.env(),
-                  runId)
-              .slim(request, seccompProfile);
+              engine,
+              reporter,
+              context.clock(),
+              profiles.store(context, workDir),
+              context.env(),
+              runId);
+      result = build ? workflows.build(request, seccompProfile) : workflows.slim(request);
     }
     if (json) {
       context

@@ -89,11 +89,15 @@ public final class SlimOptions {
 
   @Option(
       names = "--keep",
-      paramLabel = "changes|traced",
+      paramLabel = "packages|traced|changes",
       description =
-          "changes: the change set plus what was traced or named by profiles (default for"
-              + " containers); traced: only what was traced or named by profiles, its closure and"
-              + " includes (default for images given --profile or traced).")
+          "packages (default of trace and build): what was traced or named by profiles, plus the"
+              + " rest of every package that owns a kept file, the packages you installed and what"
+              + " they depend on (the essential core stays at file level); traced: only what was"
+              + " traced or named by profiles, its closure and includes; changes (default of the"
+              + " plain slim of a container): the change set plus what packages keeps. Every"
+              + " strategy keeps your own files, the change set's directories and the runtime"
+              + " basics (/etc/passwd, nsswitch.conf, ld.so.cache, C.UTF-8, /tmp ...).")
   KeepStrategy keep;
 
   @Option(
@@ -106,6 +110,28 @@ public final class SlimOptions {
               + " new entrypoint's program, user and working directory are kept. Repeatable.")
   List<String> changes = new ArrayList<>();
 
+  @Option(
+      names = "--keep-docs",
+      description =
+          "Keep the docs, man and info pages and message catalogs of the packages kept whole.")
+  boolean keepDocs;
+
+  @Option(
+      names = "--exclude-package",
+      paramLabel = "NAME",
+      description =
+          "Never keep this package whole, only the files of it that are needed (a glob: '*', '?';"
+              + " NAME or NAME:ARCH). Repeatable.")
+  List<String> excludePackages = new ArrayList<>();
+
+  @Option(
+      names = "--include-package",
+      paramLabel = "NAME",
+      description =
+          "Keep this package whole, with the packages it depends on (a glob, as"
+              + " --exclude-package). Repeatable.")
+  List<String> includePackages = new ArrayList<>();
+
   @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
   picocli.CommandLine.Model.CommandSpec spec;
 
@@ -117,12 +143,27 @@ public final class SlimOptions {
     for (String glob : excludes) {
       checkGlob("--exclude", glob);
     }
+    for (String name : excludePackages) {
+      checkPackage("--exclude-package", name);
+    }
+    for (String name : includePackages) {
+      checkPackage("--include-package", name);
+    }
     if (tag != null) {
       dev.skinnywhale.image.ImageTag.problem(tag)
           .ifPresent(
               p -> {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tag: " + p);
               });
+    }
+  }
+
+  private void checkPackage(String option, String name) {
+    try {
+      new dev.skinnywhale.packages.PackageGlob(name);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), option + ": " + e.getMessage());
     }
   }
 
@@ -202,6 +243,9 @@ public final class SlimOptions {
         profiles.strict,
         Optional.ofNullable(keep),
         parsed,
-        new ImageOptions(compression(), new java.util.HashSet<>(insecureRegistries)));
+        new ImageOptions(compression(), new java.util.HashSet<>(insecureRegistries)),
+        keepDocs,
+        excludePackages,
+        includePackages);
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.skinnywhale.assemble.KeptFile;
 import dev.skinnywhale.assemble.Reason;
+import dev.skinnywhale.packages.PackageUsage;
 import dev.skinnywhale.workflow.SlimResult;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -37,8 +38,17 @@ final class Summary {
           Reason.BRUTE,
           Reason.CONFIG,
           Reason.STATIC_CLOSURE,
+          Reason.SCRIPT_COMMAND,
+          Reason.USER_FILE,
+          Reason.BASICS,
+          Reason.PACKAGE,
+          Reason.PACKAGE_DB,
+          Reason.CHANGE_SET_DIR,
           Reason.SYMLINK_HOP,
           Reason.PARENT);
+
+  /** Packages named in the summary, per state; --json lists all. */
+  static final int TOP_PACKAGES = 8;
 
   private Summary() {}
 
@@ -66,6 +76,7 @@ final class Summary {
         out.printf("  kept %s %s%n", k.path(), k.reasons());
       }
     }
+    printPackages(r, out);
     int unresolved = r.closure().unresolved().size();
     if (unresolved > 0) {
       out.printf(
@@ -96,6 +107,48 @@ final class Summary {
       }
     } else {
       out.println("image: " + r.tag());
+    }
+  }
+
+  /** Packages kept whole, in part, dropped: counts, then the largest of each kept state. */
+  static void printPackages(SlimResult r, PrintStream out) {
+    if (r.packages().isEmpty()) {
+      return;
+    }
+    Map<PackageUsage.State, java.util.List<PackageUsage>> by =
+        new EnumMap<>(PackageUsage.State.class);
+    for (PackageUsage.State st : PackageUsage.State.values()) {
+      by.put(st, new java.util.ArrayList<>());
+    }
+    r.packages().forEach(p -> by.get(p.state()).add(p));
+    out.printf(
+        "packages: %d kept whole, %d in part, %d dropped (of %d)%n",
+        by.get(PackageUsage.State.WHOLE).size(),
+        by.get(PackageUsage.State.PART).size(),
+        by.get(PackageUsage.State.DROPPED).size(),
+        r.packages().size());
+    for (PackageUsage.State st :
+        java.util.List.of(PackageUsage.State.WHOLE, PackageUsage.State.PART)) {
+      java.util.List<PackageUsage> rows = new java.util.ArrayList<>(by.get(st));
+      rows.sort(
+          java.util.Comparator.comparingLong(PackageUsage::bytesKept)
+              .reversed()
+              .thenComparing(PackageUsage::name));
+      for (PackageUsage p : rows.subList(0, Math.min(TOP_PACKAGES, rows.size()))) {
+        out.printf(
+            "  %-5s %-32s %6d/%-6d files %10s of %s%n",
+            st == PackageUsage.State.WHOLE ? "whole" : "part",
+            p.name(),
+            p.filesKept(),
+            p.files(),
+            bytes(p.bytesKept()),
+            bytes(p.bytes()));
+      }
+      if (rows.size() > TOP_PACKAGES) {
+        out.printf(
+            "  ... and %d more kept %s (--json lists all)%n",
+            rows.size() - TOP_PACKAGES, st == PackageUsage.State.WHOLE ? "whole" : "in part");
+      }
     }
   }
 
@@ -147,6 +200,19 @@ final class Summary {
       ObjectNode n = kept.putObject(e.getKey().name().toLowerCase(Locale.ROOT));
       n.put("files", e.getValue()[0]);
       n.put("bytes", e.getValue()[1]);
+    }
+    ArrayNode packages = root.putArray("packages");
+    for (PackageUsage p : r.packages()) {
+      packages
+          .addObject()
+          .put("name", p.name())
+          .put("architecture", p.architecture())
+          .put("version", p.version())
+          .put("kept", p.state().name().toLowerCase(Locale.ROOT))
+          .put("files", p.files())
+          .put("filesKept", p.filesKept())
+          .put("bytes", p.bytes())
+          .put("bytesKept", p.bytesKept());
     }
     ArrayNode unresolved = root.putArray("unresolved");
     r.closure()

@@ -24,10 +24,13 @@ import java.util.Optional;
  * @param bruteUsrLib keep all of /usr/lib
  * @param profiles profile names or paths whose entries are kept too ("auto" picks by markers)
  * @param strictProfiles a profile entry missing from the image is an error, not a warning
- * @param keep what to keep; empty means the default (changes for a container, traced for an image
- *     when profiles are given, else changes)
+ * @param keep what to keep; empty means the default ({@link KeepStrategy#choose})
  * @param changes --change instructions for the slim image's config, in order
  * @param io how images are written and registries reached (compression, insecure registries)
+ * @param keepDocs keep the docs, man and info pages and message catalogs of expanded packages
+ * @param excludePackages package name patterns never expanded whole (--exclude-package)
+ * @param includePackages package name patterns kept whole with what they depend on
+ *     (--include-package)
  */
 public record SlimRequest(
     String target,
@@ -43,7 +46,10 @@ public record SlimRequest(
     boolean strictProfiles,
     Optional<KeepStrategy> keep,
     List<ConfigChange> changes,
-    ImageOptions io) {
+    ImageOptions io,
+    boolean keepDocs,
+    List<String> excludePackages,
+    List<String> includePackages) {
   public SlimRequest {
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(base, "base");
@@ -55,6 +61,8 @@ public record SlimRequest(
     Objects.requireNonNull(keep, "keep");
     changes = List.copyOf(changes);
     Objects.requireNonNull(io, "io");
+    excludePackages = List.copyOf(excludePackages);
+    includePackages = List.copyOf(includePackages);
   }
 
   /** A request for {@code target} with every option at its default. */
@@ -78,6 +86,9 @@ public record SlimRequest(
     private Optional<KeepStrategy> keep = Optional.empty();
     private List<ConfigChange> changes = List.of();
     private ImageOptions io = ImageOptions.DEFAULT;
+    private boolean keepDocs;
+    private List<String> excludePackages = List.of();
+    private List<String> includePackages = List.of();
 
     private Builder(String target) {
       this.target = Objects.requireNonNull(target, "target");
@@ -155,6 +166,21 @@ public record SlimRequest(
       return this;
     }
 
+    public Builder keepDocs(boolean keepDocs) {
+      this.keepDocs = keepDocs;
+      return this;
+    }
+
+    public Builder excludePackages(List<String> excludePackages) {
+      this.excludePackages = List.copyOf(excludePackages);
+      return this;
+    }
+
+    public Builder includePackages(List<String> includePackages) {
+      this.includePackages = List.copyOf(includePackages);
+      return this;
+    }
+
     public SlimRequest build() {
       return new SlimRequest(
           target,
@@ -170,7 +196,10 @@ public record SlimRequest(
           strictProfiles,
           keep,
           changes,
-          io);
+          io,
+          keepDocs,
+          excludePackages,
+          includePackages);
     }
   }
 }

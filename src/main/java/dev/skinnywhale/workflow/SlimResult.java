@@ -3,6 +3,7 @@ package dev.skinnywhale.workflow;
 import dev.skinnywhale.assemble.AssemblyPlan;
 import dev.skinnywhale.image.ImageReference;
 import dev.skinnywhale.linker.Closure;
+import dev.skinnywhale.packages.PackageUsage;
 import dev.skinnywhale.workflow.run.Source;
 import java.time.Duration;
 import java.util.Map;
@@ -21,6 +22,8 @@ import java.util.Optional;
  * @param plan exactly what went into the layer and why
  * @param timings wall time per phase, in the order they ran
  * @param digest the manifest digest of an image written outside the engine
+ * @param packages how much of each installed package the slim image kept, in the database's order
+ *     (empty when the image has no package database)
  */
 public record SlimResult(
     Source source,
@@ -32,8 +35,10 @@ public record SlimResult(
     Closure closure,
     AssemblyPlan plan,
     Map<String, Duration> timings,
-    Optional<String> digest) {
+    Optional<String> digest,
+    java.util.List<PackageUsage> packages) {
   public SlimResult {
     timings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(timings));
+    packages = java.util.List.copyOf(packages);
   }
 }

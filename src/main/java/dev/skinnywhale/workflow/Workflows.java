@@ -1,9 +1,12 @@
 package dev.skinnywhale.workflow;
 
+import dev.skinnywhale.assemble.Rewrites;
 import dev.skinnywhale.docker.DockerEngine;
 import dev.skinnywhale.docker.RunOptions;
 import dev.skinnywhale.image.registry.RegistryOptions;
 import dev.skinnywhale.linker.LinkerEnv;
+import dev.skinnywhale.packages.PackageIndex;
+import dev.skinnywhale.packages.PackageUsage;
 import dev.skinnywhale.profile.ProfileStore;
 import dev.skinnywhale.rootfs.RootFs;
 import dev.skinnywhale.seccomp.SeccompPolicy;
@@ -13,14 +16,20 @@ import dev.skinnywhale.trace.ProbeOptions;
 import dev.skinnywhale.trace.ProbeRun;
 import dev.skinnywhale.tracelog.TracedPaths;
 import dev.skinnywhale.workflow.keep.ChangeSetContributor;
+import dev.skinnywhale.workflow.keep.ChangeSetDirsContributor;
 import dev.skinnywhale.workflow.keep.ClosureContributor;
 import dev.skinnywhale.workflow.keep.IncludeContributor;
 import dev.skinnywhale.workflow.keep.KeepContributor;
 import dev.skinnywhale.workflow.keep.MountContributor;
+import dev.skinnywhale.workflow.keep.PackageDbContributor;
+import dev.skinnywhale.workflow.keep.PackagesContributor;
 import dev.skinnywhale.workflow.keep.ProfileContributor;
+import dev.skinnywhale.workflow.keep.RuntimeBasicsContributor;
 import dev.skinnywhale.workflow.keep.RuntimeConfigContributor;
+import dev.skinnywhale.workflow.keep.ScriptCommandsContributor;
 import dev.skinnywhale.workflow.keep.Snapshot;
 import dev.skinnywhale.workflow.keep.TracedContributor;
+import dev.skinnywhale.workflow.keep.UserFilesContributor;
 import dev.skinnywhale.workflow.run.KeepStrategy;
 import dev.skinnywhale.workflow.run.Reporter;
 import dev.skinnywhale.workflow.run.Run;
@@ -38,7 +47,9 @@ import dev.skinnywhale.workflow.steps.Plan;
 import dev.skinnywhale.workflow.steps.PrepareCommands;
 import dev.skinnywhale.workflow.steps.Probe;
 import dev.skinnywhale.workflow.steps.Prober;
+import dev.skinnywhale.workflow.steps.PrunePackageDb;
 import dev.skinnywhale.workflow.steps.ReadFilesystem;
+import dev.skinnywhale.workflow.steps.ReadPackages;
 import dev.skinnywhale.workflow.steps.RuntimeSyscalls;
 import dev.skinnywhale.workflow.steps.SaveProfile;
 import dev.skinnywhale.workflow.steps.SuggestProfiles;
@@ -60,14 +71,14 @@ import java.util.SortedSet;
  * The use cases, each a list of steps run by one {@link Run}:
  *
  * <pre>
- * slim  = FindSource → [ApplyChanges] → ReadFilesystem → [TakeChangeSet] → Plan → SuggestProfiles
- *       → MakeImage
- * build = FindSource → [ApplyChanges] → ReadFilesystem → LoadProfiles → [TakeChangeSet] → Plan
- *       → MakeImage
+ * slim  = FindSource → [ApplyChanges] → ReadFilesystem → ReadPackages → TakeChangeSet → Plan
+ *       → SuggestProfiles → MakeImage
+ * build = FindSource → [ApplyChanges] → ReadFilesystem → LoadProfiles → ReadPackages
+ *       → TakeChangeSet → Plan → MakeImage
  * trace = FindSource → [ApplyChanges] → CommitProbeImage → ReadFilesystem → Probe (the --run
  *       commands, the --run-file, [ConfigProbe]) → InterpretTraces → [RuntimeSyscalls]
- *       → [LoadProfiles] → [TakeChangeSet] → Plan → [SaveProfile] → MakeImage → [Verify]
- *       → [WriteSeccompProfile]
+ *       → [LoadProfiles] → ReadPackages → TakeChangeSet → Plan → [SaveProfile] → MakeImage
+ *       → [Verify] → [WriteSeccompProfile]
  * </pre>
  *
  * {@code ApplyChanges} applies --change to the slim image's config before anything is planned (and
@@ -78,7 +89,10 @@ import java.util.SortedSet;
  * asked for); {@code build} writes the policy its profiles carry.
  *
  * <p>{@code Plan} asks the keep contributors of the build in order (change set, traced, mounts,
- * profiles, includes and excludes, runtime config) and then the static closure. The user's
+ * profiles, includes and excludes, runtime config, the user's files, the change set's directories,
+ * the runtime basics), then the static closure, then the expanding ones (packages, the programs of
+ * kept shell scripts, the package database) and the closure in turn until the plan settles. {@code
+ * MakeImage} prunes the package database to the layer ({@code PrunePackageDb}). The user's
  * container and image are never changed; every temporary container, image and file is removed when
  * the run ends, also on failure. A failed verification is part of the result, not an exception.
  */
@@ -123,16 +137,21 @@ public final class Workflows {
         new RegistryOptions(request.io().insecureRegistries(), env));
   }
 
-  /** {@code skinnywhale <container|image>} and {@code skinnywhale build --profile P}. */
+  /** {@code skinnywhale <container|image>}. */
   public SlimResult slim(SlimRequest request) throws IOException {
-    return slim(request, Optional.empty());
+    return slim(request, KeepStrategy.Use.SLIM, Optional.empty());
   }
 
   /**
-   * {@link #slim(SlimRequest)}, and with {@code seccompProfile} ({@code build --seccomp-profile})
-   * the seccomp policy the loaded profiles carry written there.
+   * {@code skinnywhale build --profile P <container|image>}, and with {@code seccompProfile}
+   * ({@code build --seccomp-profile}) the seccomp policy the loaded profiles carry written there.
    */
-  public SlimResult slim(SlimRequest request, Optional<Path> seccompProfile) throws IOException {
+  public SlimResult build(SlimRequest request, Optional<Path> seccompProfile) throws IOException {
+    return slim(request, KeepStrategy.Use.BUILD, seccompProfile);
+  }
+
+  private SlimResult slim(SlimRequest request, KeepStrategy.Use use, Optional<Path> seccompProfile)
+      throws IOException {
     Destination.checkOutput(request.output());
     if (seccompProfile.isPresent()) {
       WriteSeccompProfile.checkTarget(seccompProfile.get());
@@ -142,12 +161,12 @@ public final class Workflows {
       source = new ApplyChanges(run).apply(source, request.changes());
       Destination destination = Destination.choose(engine, source, request.tag(), request.output());
       try (RootFs fs = new ReadFilesystem(run).read(source)) {
-        Built built = build(run, request, source, fs, Optional.empty(), TracedPaths.none());
+        Built built = build(run, request, use, source, fs, Optional.empty(), TracedPaths.none());
         Optional<SeccompPolicy> carried =
             seccompProfile.map(f -> WriteSeccompProfile.carried(built.loaded()));
-        SlimResult result =
-            built.result(
-                source, destination, run, built.make(run, fs, source, destination, request));
+        MakeImage.Made made =
+            built.make(run, fs, source, destination, request.io().compression(), false);
+        SlimResult result = built.result(source, destination, run, fs, made);
         if (carried.isPresent()) {
           reporter.warn(
               "the seccomp profile carried by the profiles is written unverified: build runs"
@@ -232,7 +251,8 @@ public final class Workflows {
                       : " (" + String.join(", ", seccomp.get().runtime()) + ")"));
         }
         Optional<SeccompPolicy> policy = seccomp.map(RuntimeSyscalls.Completed::policy);
-        Built built = build(run, slim, source, fs, Optional.of(options), traced);
+        Built built =
+            build(run, slim, KeepStrategy.Use.TRACE, source, fs, Optional.of(options), traced);
         if (request.saveProfile().isPresent()) {
           new SaveProfile(run)
               .save(
@@ -246,14 +266,7 @@ public final class Workflows {
                   policy);
         }
         MakeImage.Made made =
-            new MakeImage(run)
-                .make(
-                    fs,
-                    built.planned().plan(),
-                    source,
-                    destination,
-                    slim.io().compression(),
-                    request.verify());
+            built.make(run, fs, source, destination, slim.io().compression(), request.verify());
         List<Verification> verification = List.of();
         if (request.verify()) {
           Set<String> kept = new HashSet<>();
@@ -290,7 +303,7 @@ public final class Workflows {
                       passed ? seccompFile : Optional.empty()));
         }
         return new TraceResult(
-            built.result(source, destination, run, made),
+            built.result(source, destination, run, fs, made),
             built.keep(),
             probes,
             verification,
@@ -322,22 +335,39 @@ public final class Workflows {
     }
   }
 
-  /** LoadProfiles → [TakeChangeSet] → Plan, the part every use case shares. */
+  /** LoadProfiles → ReadPackages → TakeChangeSet → Plan, the part every use case shares. */
   private Built build(
       Run run,
       SlimRequest request,
+      KeepStrategy.Use use,
       Source source,
       RootFs fs,
       Optional<ProbeOptions> trace,
       TracedPaths traced)
       throws IOException {
     List<ProfileStore.Stored> loaded = new LoadProfiles(run, profiles).load(request.profiles(), fs);
-    KeepStrategy keep =
-        KeepStrategy.choose(request.keep(), source.kind(), trace.isPresent(), !loaded.isEmpty());
+    KeepStrategy asked = KeepStrategy.choose(request.keep(), source.kind(), use, !loaded.isEmpty());
+    Optional<PackageIndex> packages =
+        new ReadPackages(run)
+            .read(
+                fs, source, asked == KeepStrategy.PACKAGES || !request.includePackages().isEmpty());
+    KeepStrategy keep = asked;
+    if (asked == KeepStrategy.PACKAGES && packages.isEmpty()) {
+      reporter.info("the image has no package database: --keep packages keeps what traced does");
+      keep = KeepStrategy.TRACED;
+    }
+    for (String name : request.includePackages()) {
+      dev.skinnywhale.packages.PackageGlob glob = new dev.skinnywhale.packages.PackageGlob(name);
+      if (packages.isEmpty() || packages.get().db().packages().stream().noneMatch(glob::matches)) {
+        reporter.warn("--include-package " + name + ": no such package is installed");
+      }
+    }
+    if (keep == KeepStrategy.TRACED && !request.excludePackages().isEmpty()) {
+      reporter.warn("--exclude-package has no effect with --keep traced (no package is expanded)");
+    }
     Optional<SortedSet<String>> changes =
-        keep == KeepStrategy.CHANGES
-            ? Optional.of(new TakeChangeSet(run).take(source, fs, request.base()))
-            : Optional.empty();
+        Optional.of(new TakeChangeSet(run).take(source, fs, request.base()));
+    boolean aboveBase = source.kind() == Source.Kind.CONTAINER || request.base().isPresent();
     List<KeepContributor> contributors = new ArrayList<>();
     if (keep == KeepStrategy.CHANGES) {
       contributors.add(new ChangeSetContributor(request.defaultExcludes(), request.includes()));
@@ -355,30 +385,57 @@ public final class Workflows {
     contributors.add(
         new RuntimeConfigContributor(
             trace.flatMap(ProbeOptions::user), trace.flatMap(ProbeOptions::workingDir)));
+    contributors.add(new UserFilesContributor(request.defaultExcludes()));
+    contributors.add(new ChangeSetDirsContributor());
+    contributors.add(new RuntimeBasicsContributor());
+    contributors.add(
+        new PackagesContributor(
+            keep != KeepStrategy.TRACED,
+            request.keepDocs(),
+            request.excludePackages(),
+            request.includePackages()));
+    contributors.add(new ScriptCommandsContributor());
+    contributors.add(new PackageDbContributor());
     Plan.Planned planned =
         new Plan(run)
             .make(
-                new Snapshot(fs, source, changes, traced), contributors, new ClosureContributor());
+                new Snapshot(fs, source, changes, traced, packages, aboveBase),
+                contributors,
+                new ClosureContributor());
     if (loaded.isEmpty() && trace.isEmpty()) {
       new SuggestProfiles(reporter, profiles).suggest(fs, planned.plan());
     }
-    return new Built(keep, planned, loaded);
+    return new Built(keep, planned, loaded, packages);
   }
 
   /** What the plan step decided, on its way to an image. */
-  private record Built(KeepStrategy keep, Plan.Planned planned, List<ProfileStore.Stored> loaded) {
+  private record Built(
+      KeepStrategy keep,
+      Plan.Planned planned,
+      List<ProfileStore.Stored> loaded,
+      Optional<PackageIndex> packages) {
     dev.skinnywhale.linker.Closure closure() {
       return planned.closure();
     }
 
     MakeImage.Made make(
-        Run run, RootFs fs, Source source, Destination destination, SlimRequest request)
+        Run run,
+        RootFs fs,
+        Source source,
+        Destination destination,
+        dev.skinnywhale.image.Compression compression,
+        boolean loadForVerify)
         throws IOException {
+      List<Rewrites.Rewriter> rewriters = new ArrayList<>();
+      packages.ifPresent(i -> rewriters.add(new PrunePackageDb(run, i)));
       return new MakeImage(run)
-          .make(fs, planned.plan(), source, destination, request.io().compression(), false);
+          .make(fs, planned.plan(), source, destination, compression, loadForVerify, rewriters);
     }
 
-    SlimResult result(Source source, Destination destination, Run run, MakeImage.Made made) {
+    SlimResult result(
+        Source source, Destination destination, Run run, RootFs fs, MakeImage.Made made) {
+      List<PackageUsage> usage =
+          packages.map(i -> PackageUsage.of(i, fs, made.plan().paths())).orElse(List.of());
       return new SlimResult(
           source,
           destination.tag(),
@@ -389,7 +446,8 @@ public final class Workflows {
           planned.closure(),
           made.plan(),
           run.steps().timings(),
-          made.digest());
+          made.digest(),
+          usage);
     }
   }
 }

@@ -70,7 +70,16 @@ class TraceJavaIT {
   void trace_keepChanges_stillRunsJava() throws Exception {
     String container = JavaFixtures.bookwormJre();
     Skinnywhale.Result r =
-        Skinnywhale.run("trace", "--run", "java -version", "--tag", CHANGES, "--json", container);
+        Skinnywhale.run(
+            "trace",
+            "--keep",
+            "changes",
+            "--run",
+            "java -version",
+            "--tag",
+            CHANGES,
+            "--json",
+            container);
     assertEquals(0, r.exitCode(), r.err());
     JsonNode result = JSON.readTree(r.out());
     assertEquals("changes", result.path("keep").asText());

@@ -30,6 +30,9 @@ import java.util.TreeSet;
  * only.
  */
 public final class ClosureContributor implements KeepContributor {
+  private ClosureResolver resolver;
+  private RootFs resolverFs;
+
   @Override
   public void contribute(Snapshot snapshot, KeepPlan.Builder plan, Reporter reporter) {
     resolve(snapshot, plan, reporter);
@@ -37,9 +40,21 @@ public final class ClosureContributor implements KeepContributor {
 
   /** Adds the closure of what the plan keeps and returns it, with what could not be resolved. */
   public Closure resolve(Snapshot snapshot, KeepPlan.Builder plan, Reporter reporter) {
+    return report(snapshot, plan, add(snapshot, plan), reporter);
+  }
+
+  /**
+   * Adds the closure of what the plan keeps now and returns it as found, without reporting: the
+   * plan step calls this again when expanding contributors grew the plan, and reports once, at the
+   * end ({@link #report}). The files read and the searches made are remembered between calls.
+   */
+  public Closure add(Snapshot snapshot, KeepPlan.Builder plan) {
     RootFs fs = snapshot.fs();
-    List<String> roots = roots(fs, plan.build());
-    Closure closure = new ClosureResolver(fs, snapshot.env()).closureOf(roots);
+    if (resolver == null || resolverFs != fs) {
+      resolver = new ClosureResolver(fs, snapshot.env());
+      resolverFs = fs;
+    }
+    Closure closure = resolver.closureOf(roots(fs, plan.build()));
     for (Dependency d : closure.dependencies()) {
       List<String> hops = new ArrayList<>(d.hops());
       if (!d.path().equals(d.finalPath())) {
@@ -50,7 +65,18 @@ public final class ClosureContributor implements KeepContributor {
     if (!closure.dependencies().isEmpty()) {
       addLoaderConfig(plan, fs);
     }
-    List<Unresolved> unresolved = reportUnresolved(roots, closure, reporter);
+    return closure;
+  }
+
+  /**
+   * Warns about what the closure could not resolve (each missing library and requester once) and
+   * about broken files; returns the closure with only what stays unresolved.
+   */
+  public Closure report(
+      Snapshot snapshot, KeepPlan.Builder plan, Closure closure, Reporter reporter) {
+    KeepPlan built = plan.build();
+    List<String> roots = roots(snapshot.fs(), built);
+    List<Unresolved> unresolved = reportUnresolved(roots, closure, onlyAsPackage(built), reporter);
     closure.broken().forEach(b -> reporter.warn("skipped " + b.path() + ": " + b.reason()));
     return new Closure(closure.dependencies(), unresolved, closure.broken());
   }
@@ -94,9 +120,29 @@ public final class ClosureContributor implements KeepContributor {
     }
   }
 
-  /** Warns about each missing (library, requester) once; returns what stays unresolved. */
+  /** Reasons that say only "part of a package kept whole" (and what such a file needs). */
+  private static final java.util.Set<Reason> PACKAGE_ONLY =
+      java.util.EnumSet.of(Reason.PACKAGE, Reason.PACKAGE_DB, Reason.SYMLINK_HOP, Reason.PARENT);
+
+  /** Paths the plan keeps only as part of a package kept whole. */
+  private static java.util.Set<String> onlyAsPackage(KeepPlan plan) {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    for (var e : plan.entries().values()) {
+      if (e.reasons().contains(Reason.PACKAGE) && PACKAGE_ONLY.containsAll(e.reasons())) {
+        out.add(e.path());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Warns about each missing (library, requester) once; returns what stays unresolved. What a file
+   * kept only as part of its package lacks is said with --debug only: the closure is resolved in
+   * the source image, so that file is as broken there (an example script's {@code
+   * #!/usr/local/bin/python}, a plugin for a library not installed).
+   */
   private static List<Unresolved> reportUnresolved(
-      List<String> roots, Closure closure, Reporter reporter) {
+      List<String> roots, Closure closure, java.util.Set<String> quiet, Reporter reporter) {
     Map<String, String> keptByName = new TreeMap<>();
     for (String root : roots) {
       keptByName.putIfAbsent(FsPath.name(root), root);
@@ -110,6 +156,14 @@ public final class ClosureContributor implements KeepContributor {
       if (u.kind() == DependencyKind.SCRIPT_INTERPRETER && !u.name().startsWith("/")) {
         // "#!./perl" and the like: relative to a working directory nobody knows.
         reporter.debug("relative script interpreter " + u.name() + " of " + u.neededBy());
+        continue;
+      }
+      if (quiet.contains(u.neededBy())) {
+        reporter.debug(
+            u.name()
+                + " (needed by "
+                + u.neededBy()
+                + ", kept as part of its package) is not in the image either");
         continue;
       }
       String kept = keptByName.get(u.name());

@@ -5,6 +5,7 @@ import dev.skinnywhale.assemble.AssemblyPlan;
 import dev.skinnywhale.assemble.KeepPlan;
 import dev.skinnywhale.assemble.LayerBuilder;
 import dev.skinnywhale.assemble.PlanExpander;
+import dev.skinnywhale.assemble.Rewrites;
 import dev.skinnywhale.image.DockerArchiveWriter;
 import dev.skinnywhale.image.ImageConfigs;
 import dev.skinnywhale.image.Layer;
@@ -24,8 +25,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The last steps of every build: keep-plan → layer → archive → load, or written outside the engine
- * ({@link WriteImage}).
+ * The last steps of every build: keep-plan → expanded plan → rewrites (files given new content
+ * between expansion and the layer, such as the pruned package database) → layer → archive → load,
+ * or written outside the engine ({@link WriteImage}).
  */
 public record MakeImage(Run run) {
   /**
@@ -42,13 +44,15 @@ public record MakeImage(Run run) {
 
   public Made make(RootFs fs, KeepPlan plan, Source source, Destination destination)
       throws IOException {
-    return make(fs, plan, source, destination, dev.skinnywhale.image.Compression.GZIP, false);
+    return make(
+        fs, plan, source, destination, dev.skinnywhale.image.Compression.GZIP, false, List.of());
   }
 
   /**
    * @param compression of the layer written outside the engine
    * @param loadForVerify also load an image written elsewhere into the engine, untagged and removed
    *     when the run ends, so it can be verified there
+   * @param rewriters applied in turn to the expanded plan (files given new content, or dropped)
    */
   public Made make(
       RootFs fs,
@@ -56,20 +60,24 @@ public record MakeImage(Run run) {
       Source source,
       Destination destination,
       dev.skinnywhale.image.Compression compression,
-      boolean loadForVerify)
+      boolean loadForVerify,
+      List<Rewrites.Rewriter> rewriters)
       throws IOException {
     Reporter reporter = run.reporter();
     String tag = destination.tag();
     Optional<dev.skinnywhale.image.ImageReference> output = destination.output();
     Path tempDir = run.tempDir();
     StepRunner phases = run.steps();
-    AssemblyPlan assembly = new PlanExpander().expand(fs, plan);
-    assembly.missing().forEach(m -> reporter.warn("not in the image, not kept: " + m));
+    AssemblyPlan expanded = new PlanExpander().expand(fs, plan);
+    expanded.missing().forEach(m -> reporter.warn("not in the image, not kept: " + m));
+    AssemblyPlan assembly = expanded;
+    for (Rewrites.Rewriter r : rewriters) {
+      assembly = assembly.rewritten(r.rewrite(fs, assembly));
+    }
+    AssemblyPlan toWrite = assembly;
     Layer layer =
         phases.run(
-            "assemble",
-            "writing the slim layer",
-            () -> new LayerBuilder().write(assembly, tempDir));
+            "assemble", "writing the slim layer", () -> new LayerBuilder().write(toWrite, tempDir));
     ObjectNode config =
         ImageConfigs.forSlimImage(
             source.imageConfig(),

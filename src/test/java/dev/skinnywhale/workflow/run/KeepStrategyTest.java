@@ -1,6 +1,7 @@
 package dev.skinnywhale.workflow.run;
 
 import static dev.skinnywhale.workflow.run.KeepStrategy.CHANGES;
+import static dev.skinnywhale.workflow.run.KeepStrategy.PACKAGES;
 import static dev.skinnywhale.workflow.run.KeepStrategy.TRACED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -10,15 +11,15 @@ import org.junit.jupiter.api.Test;
 /** The one place the default keep strategy is decided. */
 class KeepStrategyTest {
   @Test
-  void choose_asked_winsWhateverTheSource() {
+  void choose_askedForWins_whatever_theInputAndTheUseCase() {
     for (KeepStrategy asked : KeepStrategy.values()) {
       for (Source.Kind kind : Source.Kind.values()) {
-        for (boolean traced : new boolean[] {false, true}) {
+        for (KeepStrategy.Use use : KeepStrategy.Use.values()) {
           for (boolean profiles : new boolean[] {false, true}) {
             assertEquals(
                 asked,
-                KeepStrategy.choose(Optional.of(asked), kind, traced, profiles),
-                asked + " " + kind + " traced=" + traced + " profiles=" + profiles);
+                KeepStrategy.choose(Optional.of(asked), kind, use, profiles),
+                asked + " " + kind + " " + use + " profiles=" + profiles);
           }
         }
       }
@@ -26,25 +27,36 @@ class KeepStrategyTest {
   }
 
   @Test
-  void choose_container_changeSetEvenWhenTracedOrProfiled() {
-    assertEquals(
-        CHANGES, KeepStrategy.choose(Optional.empty(), Source.Kind.CONTAINER, false, false));
-    assertEquals(
-        CHANGES, KeepStrategy.choose(Optional.empty(), Source.Kind.CONTAINER, true, false));
-    assertEquals(
-        CHANGES, KeepStrategy.choose(Optional.empty(), Source.Kind.CONTAINER, false, true));
-    assertEquals(CHANGES, KeepStrategy.choose(Optional.empty(), Source.Kind.CONTAINER, true, true));
+  void choose_traceAndBuild_packagesByDefault() {
+    for (Source.Kind kind : Source.Kind.values()) {
+      for (boolean profiles : new boolean[] {false, true}) {
+        assertEquals(
+            PACKAGES,
+            KeepStrategy.choose(Optional.empty(), kind, KeepStrategy.Use.TRACE, profiles));
+        assertEquals(
+            PACKAGES,
+            KeepStrategy.choose(Optional.empty(), kind, KeepStrategy.Use.BUILD, profiles));
+      }
+    }
   }
 
   @Test
-  void choose_image_tracedOrProfiledKeepsOnlyThat() {
-    assertEquals(TRACED, KeepStrategy.choose(Optional.empty(), Source.Kind.IMAGE, true, false));
-    assertEquals(TRACED, KeepStrategy.choose(Optional.empty(), Source.Kind.IMAGE, false, true));
-    assertEquals(TRACED, KeepStrategy.choose(Optional.empty(), Source.Kind.IMAGE, true, true));
+  void choose_plainSlimOfAContainer_changeSetEvenWithProfiles() {
+    assertEquals(
+        CHANGES,
+        KeepStrategy.choose(Optional.empty(), Source.Kind.CONTAINER, KeepStrategy.Use.SLIM, false));
+    assertEquals(
+        CHANGES,
+        KeepStrategy.choose(Optional.empty(), Source.Kind.CONTAINER, KeepStrategy.Use.SLIM, true));
   }
 
   @Test
-  void choose_imageWithNeitherTraceNorProfile_everything() {
-    assertEquals(CHANGES, KeepStrategy.choose(Optional.empty(), Source.Kind.IMAGE, false, false));
+  void choose_plainSlimOfAnImage_onlyWhatProfilesNameElseEverything() {
+    assertEquals(
+        TRACED,
+        KeepStrategy.choose(Optional.empty(), Source.Kind.IMAGE, KeepStrategy.Use.SLIM, true));
+    assertEquals(
+        CHANGES,
+        KeepStrategy.choose(Optional.empty(), Source.Kind.IMAGE, KeepStrategy.Use.SLIM, false));
   }
 }
