@@ -22,6 +22,9 @@ import java.util.regex.Pattern;
  * @param tracer how the entries were found
  * @param commands the smoke commands that were traced, in order
  * @param markers patterns; {@code --profile auto} picks this profile when one matches the image
+ * @param symbols symbol markers (schemaVersion 2; {@link SymbolPattern}): when present, the profile
+ *     is a run-time need, applied to every build that keeps an ELF file importing one of them (and
+ *     whose image matches a marker, when there are markers), and not picked by markers alone
  * @param entries the paths to keep
  */
 public record Profile(
@@ -32,10 +35,14 @@ public record Profile(
     TracerKind tracer,
     List<RecordedCommand> commands,
     List<String> markers,
+    List<String> symbols,
     List<ProfileEntry> entries) {
 
-  /** The schema version this code reads and writes. */
-  public static final int SCHEMA_VERSION = 1;
+  /** The schema version this code writes; it also reads {@link #OLDEST_READABLE_VERSION} on. */
+  public static final int SCHEMA_VERSION = 2;
+
+  /** schemaVersion 1: as 2 without {@code symbols}. */
+  public static final int OLDEST_READABLE_VERSION = 1;
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
@@ -60,6 +67,12 @@ public record Profile(
       sortedMarkers.add(marker);
     }
     markers = List.copyOf(sortedMarkers);
+    TreeSet<String> sortedSymbols = new TreeSet<>();
+    for (String symbol : symbols) {
+      SymbolPattern.check(symbol);
+      sortedSymbols.add(symbol);
+    }
+    symbols = List.copyOf(sortedSymbols);
     List<ProfileEntry> sorted = new ArrayList<>(entries);
     sorted.sort(Comparator.comparing(ProfileEntry::path));
     for (int i = 1; i < sorted.size(); i++) {
@@ -83,8 +96,32 @@ public record Profile(
     }
   }
 
+  /** A profile without symbol markers (what a trace or a schemaVersion 1 file gives). */
+  public Profile(
+      int schemaVersion,
+      String name,
+      String comment,
+      Optional<ProfileSource> source,
+      TracerKind tracer,
+      List<RecordedCommand> commands,
+      List<String> markers,
+      List<ProfileEntry> entries) {
+    this(schemaVersion, name, comment, source, tracer, commands, markers, List.of(), entries);
+  }
+
   /** A copy with another name. */
   public Profile withName(String newName) {
-    return new Profile(schemaVersion, newName, comment, source, tracer, commands, markers, entries);
+    return new Profile(
+        schemaVersion, newName, comment, source, tracer, commands, markers, symbols, entries);
+  }
+
+  /** Whether the profile is a run-time need: it has symbol markers. */
+  public boolean isSymbolNeed() {
+    return !symbols.isEmpty();
+  }
+
+  /** The first symbol marker that matches {@code importedName}, if any. */
+  public Optional<String> symbolMatching(String importedName) {
+    return symbols.stream().filter(p -> SymbolPattern.matches(p, importedName)).findFirst();
   }
 }

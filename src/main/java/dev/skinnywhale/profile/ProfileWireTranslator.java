@@ -10,9 +10,11 @@ import java.util.Optional;
 import java.util.TreeSet;
 
 /**
- * Translates between the wire form ({@link ProfileWire}, schemaVersion 1) and the domain records:
- * every field checked on the way in, with errors that name the field ({@code entries[3].why});
- * paths are UTF-8 text on the wire and byte strings (one char per byte) in the domain.
+ * Translates between the wire form ({@link ProfileWire}, schemaVersion 1 or 2) and the domain
+ * records (always {@link Profile#SCHEMA_VERSION}: a version 1 profile is read as a version 2 one
+ * without symbol markers): every field checked on the way in, with errors that name the field
+ * ({@code entries[3].why}); paths are UTF-8 text on the wire and byte strings (one char per byte)
+ * in the domain.
  */
 final class ProfileWireTranslator {
   private ProfileWireTranslator() {}
@@ -74,6 +76,20 @@ final class ProfileWireTranslator {
         throw new ProfileException(source, at + ": " + e.getMessage());
       }
     }
+    int version = requiredInt(source, w.schemaVersion, "schemaVersion");
+    List<String> symbols = w.symbols == null ? List.of() : w.symbols;
+    if (w.symbols != null && version < 2) {
+      throw new ProfileException(
+          source, "\"symbols\" needs schemaVersion 2 (this is " + version + ")");
+    }
+    for (int i = 0; i < symbols.size(); i++) {
+      String at = "symbols[" + i + "]";
+      try {
+        SymbolPattern.check(required(source, symbols.get(i), at));
+      } catch (IllegalArgumentException e) {
+        throw new ProfileException(source, at + ": " + e.getMessage());
+      }
+    }
     if (w.entries == null) {
       throw new ProfileException(source, "missing \"entries\"");
     }
@@ -83,13 +99,14 @@ final class ProfileWireTranslator {
     }
     try {
       return new Profile(
-          requiredInt(source, w.schemaVersion, "schemaVersion"),
+          Profile.SCHEMA_VERSION,
           name,
           w.comment == null ? "" : w.comment,
           src,
           tracer,
           commands,
           markers,
+          symbols,
           entries);
     } catch (IllegalArgumentException e) {
       throw new ProfileException(source, e.getMessage());
@@ -178,6 +195,7 @@ final class ProfileWireTranslator {
       w.commands.add(cw);
     }
     w.markers = p.markers().stream().map(FsPath::toText).toList();
+    w.symbols = p.symbols().isEmpty() ? null : p.symbols();
     w.entries = new ArrayList<>();
     for (ProfileEntry e : p.entries()) {
       EntryWire ew = new EntryWire();

@@ -41,7 +41,7 @@ class ProfileJsonTest {
     String expected =
         """
         {
-          "schemaVersion": 1,
+          "schemaVersion": 2,
           "name": "app-jre",
           "comment": "Traced by skinnywhale (ptrace) in jre running: java -version.",
           "source": { "image": "sha256:abc", "reference": "jre", "architecture": "amd64" },
@@ -146,9 +146,10 @@ class ProfileJsonTest {
 
   @Test
   void read_otherSchemaVersion_namesFileAndVersion() {
-    ProfileException e = fails(MINIMAL.replace("\"schemaVersion\": 1", "\"schemaVersion\": 2"));
+    ProfileException e = fails(MINIMAL.replace("\"schemaVersion\": 1", "\"schemaVersion\": 3"));
     assertEquals("test.json", e.source());
-    assertTrue(e.reason().contains("unsupported schemaVersion 2"), e.getMessage());
+    assertTrue(e.reason().contains("unsupported schemaVersion 3"), e.getMessage());
+    assertTrue(e.reason().contains("reads schemaVersion 1 to 2"), e.getMessage());
   }
 
   @Test
