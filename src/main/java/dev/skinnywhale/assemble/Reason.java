@@ -22,5 +22,20 @@ public enum Reason {
    * Needed by the image config itself: the entrypoint (or command) program, the working directory,
    * and the user database when the config names a user by name.
    */
-  CONFIG
+  CONFIG,
+  /**
+   * A command a kept shell script runs (found on the image's PATH), or a file it sources; also the
+   * commands of the {@code sh -c} strings of the image config.
+   */
+  SCRIPT,
+  /**
+   * Named by a profile with symbol markers that a kept ELF file imports: what that symbol loads at
+   * run time ({@code iconv_open}: gconv modules; {@code getaddrinfo}: NSS).
+   */
+  SYMBOL_NEED,
+  /**
+   * A library whose name is a string literal of a kept object that imports {@code dlopen}, found
+   * where that object's own libraries would be.
+   */
+  DLOPEN_LITERAL
 }

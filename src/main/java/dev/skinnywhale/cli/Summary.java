@@ -36,6 +36,9 @@ final class Summary {
           Reason.TRACED,
           Reason.BRUTE,
           Reason.CONFIG,
+          Reason.SCRIPT,
+          Reason.SYMBOL_NEED,
+          Reason.DLOPEN_LITERAL,
           Reason.STATIC_CLOSURE,
           Reason.SYMLINK_HOP,
           Reason.PARENT);

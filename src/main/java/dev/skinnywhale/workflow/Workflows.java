@@ -13,7 +13,9 @@ import dev.skinnywhale.workflow.keep.IncludeContributor;
 import dev.skinnywhale.workflow.keep.KeepContributor;
 import dev.skinnywhale.workflow.keep.ProfileContributor;
 import dev.skinnywhale.workflow.keep.RuntimeConfigContributor;
+import dev.skinnywhale.workflow.keep.ScriptClosureContributor;
 import dev.skinnywhale.workflow.keep.Snapshot;
+import dev.skinnywhale.workflow.keep.SymbolNeedsContributor;
 import dev.skinnywhale.workflow.keep.TracedContributor;
 import dev.skinnywhale.workflow.run.KeepStrategy;
 import dev.skinnywhale.workflow.run.Reporter;
@@ -56,9 +58,10 @@ import java.util.SortedSet;
  * </pre>
  *
  * {@code Plan} asks the keep contributors of the build in order (change set, traced, profiles,
- * includes and excludes, runtime config) and then the static closure. The user's container and
- * image are never changed; every temporary container, image and file is removed when the run ends,
- * also on failure. A failed verification is part of the result, not an exception.
+ * includes and excludes, runtime config, the script closure, the imported symbols' needs) and then
+ * the static closure. The user's container and image are never changed; every temporary container,
+ * image and file is removed when the run ends, also on failure. A failed verification is part of
+ * the result, not an exception.
  */
 public final class Workflows {
   private final DockerEngine engine;
@@ -181,6 +184,9 @@ public final class Workflows {
     contributors.add(
         new RuntimeConfigContributor(
             trace.flatMap(t -> t.probe().user()), trace.flatMap(t -> t.probe().workingDir())));
+    // After everything that keeps programs, before the static closure of it all.
+    contributors.add(new ScriptClosureContributor());
+    contributors.add(new SymbolNeedsContributor(new LoadProfiles(run, profiles).symbolNeeds()));
     Plan.Planned planned =
         new Plan(run)
             .make(
