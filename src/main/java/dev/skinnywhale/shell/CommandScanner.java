@@ -14,8 +14,9 @@ import java.util.TreeSet;
  * Finds the words in command position in what {@link ShellLexer} reads: at the start of a line and
  * after {@code ; & && || | |& ( ;; then do else elif if while until ! {}, after assignments and
  * redirections, after {@code exec}, {@code command}, {@code env}, {@code xargs} and the other
- * {@link ShellGrammar#RUNNERS} (past their options), inside {@code $(...)} and backquotes, and in the
- * string of {@code sh -c}. It skips {@code case} patterns, {@code for} headers, {@code [[ ... ]]},
+ * {@link ShellGrammar#RUNNERS} (past their options) and {@code find -exec}, inside {@code $(...)}
+ * and backquotes, and in the strings that are code: {@code sh -c STRING}, {@code trap 'CODE'
+ * SIGNALS}, {@code eval 'CODE'}. It skips {@code case} patterns, {@code for} headers, {@code [[ ... ]]},
  * and records function definitions, {@code .}/{@code source} files and the script's own {@code
  * PATH=} assignments (nested lists, being subshells, keep theirs to themselves).
  */
@@ -39,7 +40,11 @@ final class CommandScanner implements TokenSink {
     SOURCE,
     DECLARE,
     SHELL_ARGS,
-    SHELL_STRING
+    SHELL_STRING,
+    TRAP,
+    EVAL,
+    FIND_ARGS,
+    FIND_EXEC
   }
 
   /** One command list: the script, or a nested one. */
@@ -241,10 +246,35 @@ final class CommandScanner implements TokenSink {
       case SHELL_ARGS -> shellArgument(f, w);
       case SHELL_STRING -> {
         f.state = State.ARGS;
-        if (literal.isPresent()) {
-          enterNested(w.line());
-          new ShellLexer(literal.get(), w.line(), this, budget, frames.size()).lexAll();
-          exitNested();
+        literal.ifPresent(text -> code(text, w.line()));
+      }
+      case TRAP -> {
+        // trap 'CODE' SIGNALS; "trap - SIG", "trap -p" and "trap -l" run nothing.
+        if (literal.filter(t -> !t.startsWith("-")).isPresent()) {
+          f.state = State.ARGS;
+          code(literal.get(), w.line());
+        } else if (!literal.filter("--"::equals).isPresent()) {
+          f.state = State.ARGS;
+        }
+      }
+      case EVAL -> literal.ifPresent(text -> code(text, w.line()));
+      case FIND_ARGS -> {
+        if (plain
+            .filter(
+                a ->
+                    a.equals("-exec")
+                        || a.equals("-execdir")
+                        || a.equals("-ok")
+                        || a.equals("-okdir"))
+            .isPresent()) {
+          f.state = State.FIND_EXEC;
+        }
+      }
+      case FIND_EXEC -> {
+        f.state = State.COMMAND;
+        commandWord(f, w);
+        if (f.state == State.ARGS) {
+          f.state = State.FIND_ARGS;
         }
       }
       case RUNNER -> runnerArgument(f, w);
@@ -282,7 +312,13 @@ final class CommandScanner implements TokenSink {
       return;
     }
     ShellGrammar.Runner runner = ShellGrammar.RUNNERS.get(name);
-    if (runner != null) {
+    if (name.equals("trap")) {
+      f.state = State.TRAP;
+    } else if (name.equals("eval")) {
+      f.state = State.EVAL;
+    } else if (name.equals("find")) {
+      f.state = State.FIND_ARGS;
+    } else if (runner != null) {
       startRunner(f, runner);
     } else if (ShellGrammar.SHELLS.contains(name.substring(name.lastIndexOf('/') + 1))) {
       f.state = State.SHELL_ARGS;
@@ -292,6 +328,13 @@ final class CommandScanner implements TokenSink {
       f.pendingName = name;
       f.pendingLine = w.line();
     }
+  }
+
+  /** Shell code in a string (sh -c, trap, eval): scanned as a nested list. */
+  private void code(String text, int line) {
+    enterNested(line);
+    new ShellLexer(text, line, this, budget, frames.size()).lexAll();
+    exitNested();
   }
 
   private void keyword(Frame f, String k) {
@@ -373,39 +416,8 @@ final class CommandScanner implements TokenSink {
     f.state = State.ARGS;
   }
 
-  /** NAME=VALUE; for PATH, the new search path (elements with other expansions dropped). */
-  private void assign(Frame f, Word w) {
-    if (!w.assignedName().orElse("").equals("PATH")) {
-      return;
-    }
-    StringBuilder value = new StringBuilder();
-    boolean first = true;
-    boolean append = false;
-    for (Word.Part p : w.parts()) {
-      if (p instanceof Word.Literal l) {
-        String t = l.text();
-        if (first) {
-          int eq = t.indexOf('=');
-          append = eq > 0 && t.charAt(eq - 1) == '+';
-          t = t.substring(eq + 1);
-        }
-        value.append(t);
-      } else if (p instanceof Word.Parameter v && v.name().equals("PATH")) {
-        value.append('\0').append('P');
-      } else {
-        value.append('\0').append('X');
-      }
-      first = false;
-    }
-    List<String> before = f.path.isEmpty() ? List.of(ScriptAnalysis.INHERITED_PATH) : f.path;
-    List<String> out = new ArrayList<>(append ? before : List.of());
-    for (String element : value.toString().split(":", -1)) {
-      if (element.equals("\0P")) {
-        out.addAll(before);
-      } else if (element.startsWith("/") && element.indexOf('\0') < 0) {
-        out.add(element);
-      }
-    }
-    f.path = List.copyOf(new java.util.LinkedHashSet<>(out));
+  /** NAME=VALUE: for PATH, the frame's search path changes from here on. */
+  private static void assign(Frame f, Word w) {
+    PathAssignment.of(w, f.path).ifPresent(p -> f.path = p);
   }
 }

@@ -232,6 +232,22 @@ class ScriptAnalysisTest {
   }
 
   @Test
+  void of_codeInTrapEvalAndFindExec() {
+    String script =
+        """
+        trap 'rm -rf "$work"; pkill -P $$' EXIT INT
+        trap - EXIT
+        trap -p
+        eval 'chown root x' "$dynamic"
+        find . -name '*.tmp' -exec shred -u {} \\; -o -execdir gzip {} +
+        find . -print0 | xargs -0 stat
+        """;
+    assertEquals(
+        List.of("rm", "pkill", "chown", "find", "shred", "gzip", "xargs", "stat"), names(script));
+    assertEquals("rm:1", at(script, "rm"));
+  }
+
+  @Test
   void of_lineContinuationsAndCrlf() {
     String script = "tar -c \\\n  -f x \\\n  . && \\\ngzip x\r\nls\r\n";
     assertEquals(List.of("tar", "gzip", "ls"), names(script));
