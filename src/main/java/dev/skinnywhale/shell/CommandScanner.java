@@ -60,6 +60,8 @@ final class CommandScanner implements TokenSink {
     String pendingName;
     int pendingLine;
     boolean pendingParen;
+    StringBuilder evalText;
+    int evalLine;
     final boolean subshell;
 
     Frame(List<String> path, boolean subshell) {
@@ -83,6 +85,7 @@ final class CommandScanner implements TokenSink {
   static ScriptAnalysis scan(String text, LexBudget budget) {
     CommandScanner scanner = new CommandScanner(budget);
     new ShellLexer(text, 1, scanner, budget, 0).lexAll();
+    scanner.evaluate(scanner.frames.peek());
     scanner.flush(scanner.frames.peek());
     return new ScriptAnalysis(
         List.copyOf(scanner.commands.values()),
@@ -111,9 +114,11 @@ final class CommandScanner implements TokenSink {
   public void exitNested() {
     // Subshells left open inside the nested list end with it.
     while (frames.size() > 1 && frames.peek().subshell) {
+      evaluate(frames.peek());
       flush(frames.peek());
       frames.pop();
     }
+    evaluate(frames.peek());
     flush(frames.peek());
     if (frames.size() > 1) {
       frames.pop();
@@ -130,6 +135,9 @@ final class CommandScanner implements TokenSink {
   @Override
   public void operator(String op, int line) {
     Frame f = frames.peek();
+    if (f.state == State.EVAL && !REDIRECTIONS.contains(op)) {
+      evaluate(f);
+    }
     if (f.pendingName != null) {
       if (op.equals("(") && !f.pendingParen) {
         f.pendingParen = true;
@@ -183,7 +191,16 @@ final class CommandScanner implements TokenSink {
     }
   }
 
-  /** A command word seen last is a command unless "()" follows it. */
+  /** The end of an eval: its joined arguments scanned as code. */
+  private void evaluate(Frame f) {
+    if (f.evalText != null) {
+      String text = f.evalText.toString();
+      f.evalText = null;
+      code(text, f.evalLine);
+    }
+  }
+
+  /** A command word seen last is a command unless "()" follows it; an eval's code is read. */
   private void flush(Frame f) {
     if (f.pendingName == null) {
       return;
@@ -257,7 +274,14 @@ final class CommandScanner implements TokenSink {
           f.state = State.ARGS;
         }
       }
-      case EVAL -> literal.ifPresent(text -> code(text, w.line()));
+      case EVAL -> {
+        // The arguments, joined, are the code; an expansion stands for an unknown word.
+        if (f.evalText == null) {
+          f.evalText = new StringBuilder();
+          f.evalLine = w.line();
+        }
+        f.evalText.append(literal.orElse("$_")).append(' ');
+      }
       case FIND_ARGS -> {
         if (plain
             .filter(

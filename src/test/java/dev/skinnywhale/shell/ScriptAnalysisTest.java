@@ -239,11 +239,24 @@ class ScriptAnalysisTest {
         trap - EXIT
         trap -p
         eval 'chown root x' "$dynamic"
+        eval set -- "$(getopt -o a -- "$@")"
+        eval run-parts "$VERBOSE" --test -- "$DIR" | while read hook; do :; done
         find . -name '*.tmp' -exec shred -u {} \\; -o -execdir gzip {} +
         find . -print0 | xargs -0 stat
         """;
     assertEquals(
-        List.of("rm", "pkill", "chown", "find", "shred", "gzip", "xargs", "stat"), names(script));
+        List.of(
+            "rm",
+            "pkill",
+            "chown",
+            "getopt",
+            "run-parts",
+            "find",
+            "shred",
+            "gzip",
+            "xargs",
+            "stat"),
+        names(script));
     assertEquals("rm:1", at(script, "rm"));
   }
 
