@@ -16,19 +16,23 @@ import java.util.Set;
  * on the image's PATH ({@link ScriptClosure}), and those of the {@code sh -c} strings of the image
  * config (Entrypoint + Cmd, and Healthcheck, whose {@code CMD-SHELL} form also needs /bin/sh). It
  * runs after the contributors that decide which scripts are kept and before the static closure,
- * which then brings the commands' libraries and interpreters. Names found nowhere, and commands
- * whose name is an expansion, are listed with --debug only.
+ * which then brings the commands' libraries and interpreters. Scripts an exclude drops, and dpkg's
+ * maintainer scripts (/var/lib/dpkg/info/, run by dpkg only), are not analysed. Names found
+ * nowhere, and commands whose name is an expansion, are listed with --debug only.
  */
 public final class ScriptClosureContributor implements KeepContributor {
   private static final Set<String> SHELLS = Set.of("sh", "dash", "bash", "ash");
   private static final int DEBUG_LINES = 200;
+  private static final String DPKG_INFO = "/var/lib/dpkg/info/";
 
   @Override
   public void contribute(Snapshot snapshot, KeepPlan.Builder plan, Reporter reporter) {
     RootFs fs = snapshot.fs();
     JsonNode config = snapshot.source().imageConfig().path("config");
     List<ScriptClosure.InlineScript> inline = configScripts(config);
-    List<String> roots = ClosureContributor.roots(fs, plan.build());
+    // dpkg's maintainer scripts are run by dpkg alone, which a slim image does not run.
+    List<String> roots =
+        KeptFiles.of(fs, plan.build()).stream().filter(p -> !p.startsWith(DPKG_INFO)).toList();
     if (roots.isEmpty() && inline.isEmpty()) {
       return;
     }

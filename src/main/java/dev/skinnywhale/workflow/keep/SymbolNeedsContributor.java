@@ -46,7 +46,7 @@ public final class SymbolNeedsContributor implements KeepContributor {
   @Override
   public void contribute(Snapshot snapshot, KeepPlan.Builder plan, Reporter reporter) {
     RootFs fs = snapshot.fs();
-    List<String> roots = ClosureContributor.roots(fs, plan.build());
+    List<String> roots = KeptFiles.of(fs, plan.build());
     if (roots.isEmpty()) {
       return;
     }

@@ -116,11 +116,19 @@ class RuntimeNeedsContributorsTest {
     file("/usr/sbin/nginx", 0755, program().bytes());
     file("/usr/bin/curl", 0755, program().bytes());
     text("/app/run.sh", 0755, "#!/bin/sh\nawk 1 \"$@\"\nnot-here\n");
+    file("/usr/bin/excluded-tool", 0755, program().bytes());
+    text("/usr/share/doc/x/example.sh", 0755, "#!/bin/sh\nexcluded-tool\n");
+    text("/var/lib/dpkg/info/x.postinst", 0755, "#!/bin/sh\nexcluded-tool\n");
     RootFs fs = RootFs.of(nodes);
     ObjectNode cfg = config();
     cfg.putArray("Cmd").add("/bin/sh").add("-c").add("nginx -g 'daemon off;'");
     cfg.putObject("Healthcheck").putArray("Test").add("CMD-SHELL").add("curl -f http://127.0.0.1/");
-    KeepPlan.Builder plan = KeepPlan.builder().add("/app/run.sh", Reason.INCLUDE);
+    KeepPlan.Builder plan =
+        KeepPlan.builder()
+            .add("/app/run.sh", Reason.INCLUDE)
+            .add("/usr/share/doc/x/example.sh", Reason.CHANGE_SET)
+            .add("/var/lib/dpkg/info/x.postinst", Reason.CHANGE_SET)
+            .exclude(new dev.skinnywhale.assemble.PathGlob("/usr/share/doc"));
 
     new ScriptClosureContributor().contribute(snapshot(fs, cfg), plan, reporter);
     Map<String, KeepEntry> kept = plan.build().entries();
@@ -130,6 +138,7 @@ class RuntimeNeedsContributorsTest {
     assertTrue(kept.get("/usr/sbin/nginx").reasons().contains(Reason.SCRIPT));
     assertTrue(kept.get("/usr/bin/curl").reasons().contains(Reason.SCRIPT));
     assertTrue(kept.get("/usr/bin/dash").reasons().contains(Reason.SCRIPT), "CMD-SHELL's /bin/sh");
+    assertFalse(kept.containsKey("/usr/bin/excluded-tool"), "excluded and dpkg scripts analysed");
     assertTrue(
         said.stream().anyMatch(s -> s.startsWith("debug script: not-here (/app/run.sh:3)")),
         said.toString());
