@@ -59,6 +59,7 @@ struct proc *add_proc(struct tracer *t, pid_t pid) {
     if (!p) return NULL;
     p->pid = pid;
     p->expect_stop = 1;
+    p->rec_abi = -1;
     t->procs[t->nprocs++] = p;
     return p;
 }

@@ -2,7 +2,7 @@
  * tracer: a small static ptrace tracer for skinnywhale.
  *
  *   tracer -o LOG [--timeout SECONDS] [--grace SECONDS] [--status FILE] [--no-seccomp]
- *          -- PROGRAM ARGS...
+ *          [--syscalls FILE] -- PROGRAM ARGS...
  *
  * Runs PROGRAM, follows every fork, vfork, clone, clone3 and exec (threads
  * included) and writes one line per path syscall, at its exit, in a subset of
@@ -16,6 +16,8 @@
  * stands for the entry, and the exit stop asked for with PTRACE_SYSCALL) and
  * runs free otherwise (PTRACE_CONT). syscall: PTRACE_SYSCALL everywhere, the
  * fallback when the filter cannot be installed, and --no-seccomp.
+ * --syscalls FILE (syscall mode) also writes a summary of every syscall
+ * number the tracees entered, per ABI (syscalls.c).
  *
  * Layers: argument parsing (main, here) -> the ptrace loop (trace_loop,
  * loop.c) -> one syscall stop (on_entry / on_exit_stop, stops.c) -> the
@@ -81,7 +83,7 @@ static int install_filter(const struct sock_fprog *prog) {
 
 static void usage(void) {
     fputs("usage: tracer -o LOG [--timeout SECONDS] [--grace SECONDS] [--status FILE] [--no-seccomp]\n"
-          "              -- PROGRAM [ARGS...]\n",
+          "              [--syscalls FILE] -- PROGRAM [ARGS...]\n",
           stderr);
 }
 
@@ -145,7 +147,7 @@ static long parse_seconds(const char *text) {
 }
 
 int main(int argc, char **argv) {
-    const char *log_file = NULL, *status_file = NULL;
+    const char *log_file = NULL, *status_file = NULL, *syscalls_file = NULL;
     long timeout = 0, grace = DEFAULT_GRACE_SECONDS;
     int use_seccomp = 1;
     int i = 1;
@@ -157,6 +159,9 @@ int main(int argc, char **argv) {
             log_file = argv[++i];
         } else if (!strcmp(argv[i], "--no-seccomp")) {
             use_seccomp = 0;
+        } else if (!strcmp(argv[i], "--syscalls") && i + 1 < argc) {
+            syscalls_file = argv[++i];
+            use_seccomp = 0; /* the entry stops of syscall mode see every call */
         } else if (!strcmp(argv[i], "--status") && i + 1 < argc) {
             status_file = argv[++i];
         } else if ((!strcmp(argv[i], "--timeout") || !strcmp(argv[i], "--grace")) && i + 1 < argc) {
@@ -202,6 +207,13 @@ int main(int argc, char **argv) {
         return EXIT_TRACER_ERROR;
     }
     setvbuf(t.log, NULL, _IOFBF, 1 << 16);
+    if (syscalls_file) {
+        t.rec.out = fopen(syscalls_file, "we");
+        if (!t.rec.out) {
+            write_status(status_file, "error syscalls %s: %s", syscalls_file, strerror(errno));
+            return EXIT_TRACER_ERROR;
+        }
+    }
 
     struct sock_filter filter[FILTER_MAX];
     struct sock_fprog prog = {use_seccomp ? build_filter(filter, LEN(filter)) : 0, filter};
@@ -293,6 +305,9 @@ int main(int argc, char **argv) {
     int log_error = fflush(t.log) != 0 || ferror(t.log);
     int log_errno = errno;
     fclose(t.log);
+    /* written however the run ended: a service killed at the time limit too */
+    int syscalls_error = write_syscalls(&t) != 0;
+    int syscalls_errno = errno;
 
     fcntl(pfd[0], F_SETFL, O_NONBLOCK);
     ssize_t n = read(pfd[0], msg, sizeof(msg) - 1);
@@ -313,6 +328,10 @@ int main(int argc, char **argv) {
     }
     if (log_error) {
         write_status(status_file, "error log %s: %s", log_file, strerror(log_errno));
+        return EXIT_TRACER_ERROR;
+    }
+    if (syscalls_error) {
+        write_status(status_file, "error syscalls %s: %s", syscalls_file, strerror(syscalls_errno));
         return EXIT_TRACER_ERROR;
     }
     if (!t.root_done) {

@@ -260,10 +260,13 @@ void on_syscall_stop(struct tracer *t, struct proc *p) {
         memset(&info, 0, sizeof(info));
         long n = ptrace(SW_PTRACE_GET_SYSCALL_INFO, p->pid, (void *)sizeof(info), &info);
         if (n > 0) {
-            if (info.op == SW_INFO_ENTRY)
+            if (info.op == SW_INFO_ENTRY) {
+                record_entry(t, p, info.arch, info.entry.nr);
                 on_entry(t, p, arch_of(info.arch), info.entry.nr, info.entry.args);
-            else if (info.op == SW_INFO_EXIT)
+            } else if (info.op == SW_INFO_EXIT) {
+                record_exit(t, p, info.exit.rval, info.exit.is_error);
                 on_exit_stop(t, p, info.exit.rval, info.exit.is_error);
+            }
             return;
         }
         if (errno == ESRCH) return;
@@ -274,9 +277,11 @@ void on_syscall_stop(struct tracer *t, struct proc *p) {
     if (regs_stop(p->pid, &nr, args, &ret) < 0) return;
     if (!p->in_syscall && !t->seccomp) {
         p->in_syscall = 1;
+        record_entry(t, p, NATIVE_AUDIT_ARCH, nr);
         on_entry(t, p, arch_of(NATIVE_AUDIT_ARCH), nr, args);
     } else { /* in seccomp mode every syscall stop is an exit: see resume */
         p->in_syscall = 0;
+        record_exit(t, p, ret, ret < 0 && ret >= -4095);
         on_exit_stop(t, p, ret, ret < 0 && ret >= -4095);
     }
 }

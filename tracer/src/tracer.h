@@ -72,6 +72,9 @@ struct sw_syscall_info {
 
 #define AUDIT_ARCH_X86_64_ 0xc000003eU
 #define AUDIT_ARCH_AARCH64_ 0xc00000b7U
+#define AUDIT_ARCH_I386_ 0x40000003U
+#define AUDIT_ARCH_ARM_ 0x40000028U
+#define X32_SYSCALL_BIT_ 0x40000000U
 
 /* ------------------------------------------ syscall tables (tables.c) */
 
@@ -146,7 +149,26 @@ struct proc {
     pid_t pid;
     int expect_stop; /* new tracee: its first SIGSTOP is ours, not the program's */
     int in_syscall;  /* only for the register fallback */
+    int rec_abi;     /* --syscalls: the ABI of the syscall entered, -1 none */
+    unsigned rec_nr; /* --syscalls: its number within the ABI */
     struct entry e;
+};
+
+/* ------------------------------------------ --syscalls (syscalls.c) */
+
+/* The ABIs a tracee can make syscalls in: x86_64, its x32 ABI (the x86_64
+ * audit arch with X32_SYSCALL_BIT) and i386; aarch64 and 32-bit ARM. */
+enum sc_abi { ABI_X86_64, ABI_X32, ABI_I386, ABI_AARCH64, ABI_ARM, ABI_COUNT };
+
+#define SC_MAX_NR 1024 /* numbers at or above (within an ABI) are counted, not kept */
+#define SC_ENTERED 1
+#define SC_ENOSYS 2 /* a call of this number returned -ENOSYS */
+#define SC_OTHER 4  /* a call of this number returned something else */
+
+struct syscall_record {
+    FILE *out; /* the summary file, opened at the start; NULL: not recording */
+    unsigned char seen[ABI_COUNT][SC_MAX_NR];
+    unsigned long dropped; /* entries whose ABI or number was out of range */
 };
 
 struct tracer {
@@ -165,6 +187,7 @@ struct tracer {
     int seccomp;  /* seccomp mode: the filter's stops are the entries, PTRACE_CONT elsewhere */
     int have_vm_readv;
     long page_size;
+    struct syscall_record rec; /* --syscalls */
     struct proc **procs;
     size_t nprocs;
     size_t cap;
@@ -194,6 +217,12 @@ int read_mem(struct tracer *t, pid_t pid, uint64_t addr, void *buf, size_t len);
 int read_string(struct tracer *t, pid_t pid, uint64_t addr, char *buf, size_t cap, size_t *len);
 void on_syscall_stop(struct tracer *t, struct proc *p);
 void on_seccomp_stop(struct tracer *t, struct proc *p);
+
+/* ------------------------------------------------------------- syscalls.c */
+
+void record_entry(struct tracer *t, struct proc *p, uint32_t audit, uint64_t nr);
+void record_exit(struct tracer *t, struct proc *p, int64_t rval, int is_error);
+int write_syscalls(struct tracer *t);
 
 /* ------------------------------------------------------------- print.c */
 

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Tests of the tracer: runs test/testprog under it and checks the log.
-#   run-tests.sh TRACER TESTPROG WORKDIR
+#   run-tests.sh TRACER TESTPROG WORKDIR [PROG32]
+# PROG32 (test/prog32.c, x86_64 only) is a 32-bit program for --syscalls; the
+# test that needs it is skipped when it is not given or does not exist.
 # Plain POSIX sh, grep-free (awk only), so the same script runs on the host
 # (make test) and inside a minimal Debian container (TracerContainerIT).
 set -u
@@ -8,6 +10,7 @@ set -u
 TRACER=$1
 TESTPROG=$2
 WORK=$3
+PROG32=${4-}
 
 failures=0
 checks=0
@@ -295,6 +298,63 @@ not_running "timeout within the grace period: killed" "$(cat "$WORK/late.pid" 2>
 "$TRACER" -o "$WORK/x.log" --status "$WORK/badgrace.status" --grace -1 -- "$TESTPROG" exit 0 2>/dev/null
 expect_eq "bad --grace exit code" "$?" 125
 expect_eq "bad --grace status" "$(cat "$WORK/badgrace.status")" "error usage: bad --grace -1"
+
+# --- --syscalls: every syscall number, per ABI ------------------------------
+# has_numbers FILE ABI KIND N...: FILE's line "ABI KIND ..." holds every N
+has_numbers() {
+    f=$1 abi=$2 kind=$3
+    shift 3
+    W="$*" ABI=$abi KIND=$kind awk '
+        $1 == ENVIRON["ABI"] && $2 == ENVIRON["KIND"] { for (i = 3; i <= NF; i++) have[$i] = 1; found = 1 }
+        END { n = split(ENVIRON["W"], w, " "); for (i = 1; i <= n; i++) if (!have[w[i]]) exit 1; exit found ? 0 : 1 }' "$f"
+    if [ $? -eq 0 ]; then pass; else fail "--syscalls: no \"$abi $kind\" line with [$*] in $f: $(cat "$f")"; fi
+}
+# lacks_number FILE ABI KIND N: the line "ABI KIND ..." does not hold N
+lacks_number() {
+    N=$4 ABI=$2 KIND=$3 awk '$1 == ENVIRON["ABI"] && $2 == ENVIRON["KIND"] { for (i = 3; i <= NF; i++) if ($i == ENVIRON["N"]) exit 1 }' "$1"
+    if [ $? -eq 0 ]; then pass; else fail "--syscalls: \"$2 $3\" holds $4 in $1"; fi
+}
+S=$WORK/sc.txt
+"$TRACER" -o "$WORK/sc.log" --status "$WORK/sc.status" --syscalls "$S" -- "$TESTPROG" syscalls >"$WORK/sc.out"
+expect_eq "--syscalls: exit code" "$?" 0
+expect_eq "--syscalls: status (syscall mode)" "$(cat "$WORK/sc.status")" "ok exit=0 mode=syscall"
+expect_eq "--syscalls: the summary's first line" "$(awk 'NR == 1' "$S")" "syscalls 1"
+set -- $(cat "$WORK/sc.out") - - - -
+abi=$1 getppid=$2 getsid=$3 getpgid=$4
+has_numbers "$S" "$abi" ran "$getppid" "$getsid"
+has_numbers "$S" "$abi" enosys "$getpgid"
+lacks_number "$S" "$abi" ran "$getpgid"
+bad=$(awk 'NR > 1 && !/^(x86_64|x32|i386|aarch64|arm) (ran|enosys)( [0-9]+)+$/ && !/^dropped [0-9]+$/ { print; exit }' "$S")
+if [ -z "$bad" ]; then pass; else fail "--syscalls: bad line [$bad]"; fi
+sorted=$(awk 'NR > 1 && $1 != "dropped" { for (i = 4; i <= NF; i++) if ($i + 0 <= $(i - 1) + 0) { print $1 " " $2; exit } }' "$S")
+if [ -z "$sorted" ]; then pass; else fail "--syscalls: numbers not ascending in [$sorted]"; fi
+
+# the file log is the same as without --syscalls
+fixtures
+"$TRACER" -o "$WORK/main-rec.log" --status "$WORK/main-rec.status" --syscalls "$WORK/main-rec.sc" -- "$TESTPROG" main "$DIR"
+expect_eq "--syscalls main: exit code" "$?" 0
+same_lines "main: seccomp mode and --syscalls" "$WORK/main.log" "$WORK/main-rec.log"
+
+# written when the time limit kills the tree too (a service)
+"$TRACER" -o "$WORK/sc-hang.log" --timeout 1 --status "$WORK/sc-hang.status" --syscalls "$WORK/sc-hang.sc" \
+    -- "$TESTPROG" hang "$WORK/sc-hang.pid"
+expect_eq "--syscalls timeout: exit code" "$?" 124
+expect_eq "--syscalls timeout: status" "$(cat "$WORK/sc-hang.status")" "timeout mode=syscall"
+expect_eq "--syscalls timeout: summary written" "$(awk 'NR == 1' "$WORK/sc-hang.sc")" "syscalls 1"
+
+"$TRACER" -o "$WORK/x.log" --status "$WORK/sc-bad.status" --syscalls "$WORK/no/such/dir/sc" -- "$TESTPROG" exit 0 2>/dev/null
+expect_eq "unwritable --syscalls: exit code" "$?" 125
+case $(cat "$WORK/sc-bad.status") in "error syscalls $WORK/no/such/dir/sc: "*) pass ;; *) fail "unwritable --syscalls status: $(cat "$WORK/sc-bad.status")" ;; esac
+
+# a 32-bit process on x86_64: its calls under the i386 ABI
+if [ -n "$PROG32" ] && [ -x "$PROG32" ]; then
+    "$TRACER" -o "$WORK/sc32.log" --status "$WORK/sc32.status" --syscalls "$WORK/sc32.sc" -- "$PROG32"
+    expect_eq "--syscalls 32-bit: exit code" "$?" 0
+    has_numbers "$WORK/sc32.sc" i386 ran 1 20 64
+    has_numbers "$WORK/sc32.sc" x86_64 ran 59
+else
+    echo "tracer tests: no 32-bit test program, skipped the i386 --syscalls case" >&2
+fi
 
 # as PID 1, where the orphans are the tracer's own children, when a pid
 # namespace can be made (root on the host; not in an unprivileged container)

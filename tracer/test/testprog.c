@@ -12,6 +12,9 @@
  *   testprog linger DIR       exits 0 at once; its child opens DIR/linger.txt 300 ms later
  *   testprog own-seccomp DIR  installs a seccomp filter of its own, then opens a file and
  *                             starts a child by fork+exec (DIR holds the fixture files)
+ *   testprog syscalls         for --syscalls: getppid (runs), getpgid (refused with ENOSYS by
+ *                             a filter of its own), getsid in a forked child; prints
+ *                             "NATIVE_ARCH GETPPID GETSID GETPGID", the numbers
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -235,6 +238,35 @@ static int run_own_seccomp(void) {
     return 0;
 }
 
+static int run_syscalls(void) {
+#if defined(__x86_64__)
+    const unsigned arch = AUDIT_ARCH_X86_64;
+    const char *name = "x86_64";
+#elif defined(__aarch64__)
+    const unsigned arch = AUDIT_ARCH_AARCH64;
+    const char *name = "aarch64";
+#endif
+    struct sock_filter filter[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, arch, 0, 3),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getpgid, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog prog = {sizeof(filter) / sizeof(filter[0]), filter};
+    must(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0, "PR_SET_NO_NEW_PRIVS");
+    must(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) == 0, "PR_SET_SECCOMP");
+    must(syscall(SYS_getppid) > 0, "getppid");
+    must_fail(syscall(SYS_getpgid, 0), ENOSYS, "getpgid under the own filter");
+    pid_t pid = fork();
+    must(pid >= 0, "fork");
+    if (pid == 0) _exit(syscall(SYS_getsid, 0) > 0 ? 0 : 4);
+    wait_child(pid);
+    printf("%s %d %d %d\n", name, (int)SYS_getppid, (int)SYS_getsid, (int)SYS_getpgid);
+    return 0;
+}
+
 /* Forks a child that writes its pid to PIDFILE, then pauses forever; returns
  * once the pid is written. */
 static void start_pauser(const char *pidfile) {
@@ -302,11 +334,12 @@ int main(int argc, char **argv) {
         dir = argv[2];
         return run_linger();
     }
+    if (argc == 2 && !strcmp(argv[1], "syscalls")) return run_syscalls();
     if (argc == 3 && !strcmp(argv[1], "own-seccomp")) {
         dir = argv[2];
         return run_own_seccomp();
     }
     fprintf(stderr, "usage: testprog main DIR | child DIR NAME | exit N | signal | hang PIDFILE\n"
-                    "                | orphan PIDFILE N | linger DIR | own-seccomp DIR\n");
+                    "                | orphan PIDFILE N | linger DIR | own-seccomp DIR | syscalls\n");
     return 2;
 }

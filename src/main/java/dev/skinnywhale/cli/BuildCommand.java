@@ -41,6 +41,14 @@ public final class BuildCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as JSON on stdout.")
   boolean json;
 
+  @Option(
+      names = "--seccomp-profile",
+      paramLabel = "FILE",
+      description =
+          "Write the seccomp profile the --profile files carry (saved by trace --seccomp-profile"
+              + " --save-profile) to FILE, as Docker's JSON; unverified, since build runs nothing.")
+  Path seccompProfile;
+
   @Mixin CommonOptions common;
 
   public BuildCommand(CliContext context, Path workDir) {
@@ -55,6 +63,12 @@ public final class BuildCommand implements Callable<Integer> {
           spec.commandLine(), "build needs at least one --profile (or --profile auto)");
     }
     return SkinnywhaleCommand.run(
-        context, workDir, slim.toRequest(target, context, profiles), profiles, common, json);
+        context,
+        workDir,
+        slim.toRequest(target, context, profiles),
+        profiles,
+        common,
+        json,
+        java.util.Optional.ofNullable(seccompProfile).map(workDir::resolve));
   }
 }

@@ -2,6 +2,7 @@ package dev.skinnywhale.cli;
 
 import dev.skinnywhale.docker.EngineException;
 import dev.skinnywhale.docker.EngineUnavailableException;
+import dev.skinnywhale.image.ConfigChangeException;
 import dev.skinnywhale.profile.ProfileException;
 import dev.skinnywhale.workflow.run.NotFoundException;
 import dev.skinnywhale.workflow.run.ProbeFailedException;
@@ -27,7 +28,8 @@ public final class ExitCodes {
   public static final String[] HELP = {
     "0:Success.",
     "1:Internal error (a bug; rerun with --stacktrace and report it).",
-    "2:Bad usage: unknown option, missing or malformed argument.",
+    "2:Bad usage: unknown option, missing or malformed argument, a bad --change, a refused"
+        + " run option (--privileged, --cap-add, devices).",
     "3:The Docker engine cannot be reached (is dockerd running? DOCKER_HOST?).",
     "4:No such container or image.",
     "5:The input cannot be slimmed (no usable filesystem, conflicting options, bad profile).",
@@ -62,6 +64,9 @@ public final class ExitCodes {
     }
     if (e instanceof InterruptedException) {
       return INTERRUPTED;
+    }
+    if (e instanceof ConfigChangeException) {
+      return USAGE; // a --change that is bad once the config's Env is known
     }
     return INTERNAL;
   }

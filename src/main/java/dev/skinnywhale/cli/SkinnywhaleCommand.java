@@ -75,13 +75,28 @@ public final class SkinnywhaleCommand implements Callable<Integer> {
       CommonOptions common,
       boolean json)
       throws Exception {
+    return run(context, workDir, request, profiles, common, json, java.util.Optional.empty());
+  }
+
+  /**
+   * {@link #run}, writing the profiles' seccomp policy to {@code seccompProfile} ({@code build}).
+   */
+  static int run(
+      CliContext context,
+      java.nio.file.Path workDir,
+      SlimRequest request,
+      ProfileOptions profiles,
+      CommonOptions common,
+      boolean json,
+      java.util.Optional<java.nio.file.Path> seccompProfile)
+      throws Exception {
     boolean debug = common.debug || context.envFlag("DEBUG");
     ConsoleReporter reporter = new ConsoleReporter(context.err(), debug, json);
     SlimResult result;
     try (DockerEngine engine = context.engines().get()) {
       result =
           new Workflows(engine, reporter, context.clock(), profiles.store(context, workDir))
-              .slim(request);
+              .slim(request, seccompProfile);
     }
     if (json) {
       context

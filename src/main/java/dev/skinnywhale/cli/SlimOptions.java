@@ -1,5 +1,7 @@
 package dev.skinnywhale.cli;
 
+import dev.skinnywhale.image.ChangeParser;
+import dev.skinnywhale.image.ConfigChange;
 import dev.skinnywhale.workflow.SlimRequest;
 import dev.skinnywhale.workflow.run.KeepStrategy;
 import java.nio.file.Path;
@@ -8,7 +10,9 @@ import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
-/** The options that shape the slim image, shared by the plain slim and {@code trace}. */
+/**
+ * The options that shape the slim image, shared by the plain slim, {@code build} and {@code trace}.
+ */
 public final class SlimOptions {
   @Option(
       names = "--base",
@@ -69,6 +73,16 @@ public final class SlimOptions {
               + " includes (default for images given --profile or traced).")
   KeepStrategy keep;
 
+  @Option(
+      names = {"-c", "--change"},
+      paramLabel = "INSTRUCTION",
+      description =
+          "Apply a Dockerfile instruction to the slim image's config, as docker commit --change"
+              + " does: CMD, ENTRYPOINT, ENV, EXPOSE, HEALTHCHECK, LABEL, ONBUILD, STOPSIGNAL,"
+              + " USER, VOLUME, WORKDIR (JSON or shell form). Applied before the keep-plan, so the"
+              + " new entrypoint's program, user and working directory are kept. Repeatable.")
+  List<String> changes = new ArrayList<>();
+
   @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
   picocli.CommandLine.Model.CommandSpec spec;
 
@@ -103,6 +117,12 @@ public final class SlimOptions {
 
   SlimRequest toRequest(String target, CliContext context, ProfileOptions profiles) {
     validate();
+    List<ConfigChange> parsed;
+    try {
+      parsed = ChangeParser.parseAll(changes);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     return new SlimRequest(
         target,
         Optional.ofNullable(base),
@@ -115,6 +135,7 @@ public final class SlimOptions {
         bruteUsrLib || context.envFlag("BRUTEUSRLIB"),
         profiles.profiles,
         profiles.strict,
-        Optional.ofNullable(keep));
+        Optional.ofNullable(keep),
+        parsed);
   }
 }

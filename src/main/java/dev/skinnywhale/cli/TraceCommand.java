@@ -20,7 +20,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code skinnywhale trace --run CMD <container|image>}: probe, merge with the closure, verify. */
+/**
+ * {@code skinnywhale trace [--run CMD] <container|image>}: probe, merge with the closure, verify.
+ */
 @Command(
     name = "trace",
     mixinStandardHelpOptions = true,
@@ -31,6 +33,10 @@ import picocli.CommandLine.Parameters;
           + " what they opened, exec'd and stat'ed (with symlink hops, parents and the static"
           + " closure of every traced ELF file), builds the slim image, and verifies that the"
           + " commands exit there as they did in the source.",
+      "Without --run (or with --run-config) the probe is the image's own command, Entrypoint +"
+          + " Cmd, as docker run IMAGE runs it: still running at --config-timeout is a service"
+          + " that started (then stopped), and while it runs the image's healthcheck is tried in"
+          + " the same container; verification runs it in the slim image the same way.",
       "Probe containers: network none (unless --network), no added capabilities, not privileged,"
           + " the engine's default seccomp profile. The source container and image are never"
           + " changed.",
@@ -52,8 +58,24 @@ public final class TraceCommand implements Callable<Integer> {
       paramLabel = "CMD",
       description =
           "A smoke command, run through /bin/sh -c when the image has a shell, otherwise split"
-              + " into words with shell quoting rules. Repeatable; run in order.")
+              + " into words with shell quoting rules. Repeatable; run in order. Without any, the"
+              + " image's own command is the probe.")
   List<String> runs = new ArrayList<>();
+
+  @Option(
+      names = "--run-config",
+      description =
+          "Also probe the image's own command (Entrypoint + Cmd, and its healthcheck), as"
+              + " without --run.")
+  boolean runConfig;
+
+  @Option(
+      names = "--config-timeout",
+      paramLabel = "SECONDS",
+      description =
+          "How long the image's own command runs: still running then is a service that started"
+              + " (default: 10).")
+  long configTimeoutSeconds = TraceRequest.DEFAULT_CONFIG_TIMEOUT.toSeconds();
 
   @Option(
       names = "--run-file",
@@ -115,6 +137,20 @@ public final class TraceCommand implements Callable<Integer> {
               + " value ending in .json or containing '/' is the file itself.")
   String saveProfile;
 
+  @Option(
+      names = "--seccomp-profile",
+      paramLabel = "FILE",
+      description =
+          "Also record every syscall the commands make (slower: the tracer stops at each) and"
+              + " write a seccomp profile for the slim image to FILE (Docker's JSON, for"
+              + " --security-opt seccomp=FILE): the syscalls seen, plus what the container"
+              + " runtime needs to start a process under it, measured on this engine. Every"
+              + " command is verified under it; when one fails there, the syscalls it was denied"
+              + " are named and FILE is not written (exit 8).")
+  Path seccompProfile;
+
+  @Mixin ProbeRunOptions runOptions;
+
   @Mixin SlimOptions slim;
 
   @Mixin ProfileOptions profiles;
@@ -158,10 +194,6 @@ public final class TraceCommand implements Callable<Integer> {
                   runFile.getFileName().toString(),
                   new String(Files.readAllBytes(runFile), StandardCharsets.ISO_8859_1)));
     }
-    if (commands.isEmpty() && script.isEmpty()) {
-      throw new picocli.CommandLine.ParameterException(
-          spec.commandLine(), "give at least one --run CMD or --run-file FILE");
-    }
     for (String e : env) {
       if (!e.contains("=") || e.startsWith("=")) {
         throw new picocli.CommandLine.ParameterException(
@@ -171,6 +203,10 @@ public final class TraceCommand implements Callable<Integer> {
     if (timeoutSeconds <= 0) {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(), "--timeout must be a positive number of seconds");
+    }
+    if (configTimeoutSeconds <= 0) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--config-timeout must be a positive number of seconds");
     }
     Optional<SaveProfile.Target> save = Optional.empty();
     if (saveProfile != null) {
@@ -186,11 +222,15 @@ public final class TraceCommand implements Callable<Integer> {
                 env,
                 Optional.ofNullable(user),
                 Optional.ofNullable(workdir),
-                Duration.ofSeconds(timeoutSeconds)),
+                Duration.ofSeconds(timeoutSeconds),
+                runOptions.toOptions(network)),
             expectTimeout,
             !noVerify,
             ldDebug,
-            save);
+            save,
+            runConfig,
+            Duration.ofSeconds(configTimeoutSeconds),
+            Optional.ofNullable(seccompProfile).map(workDir::resolve));
     ConsoleReporter reporter = new ConsoleReporter(context.err(), debug, json);
     TraceResult result;
     try (DockerEngine engine = context.engines().get()) {

@@ -31,7 +31,16 @@ final class TraceSummary {
           "verify `%s`: %s (source: %s) %s%n",
           v.command(), v.slimOutcome(), v.fatOutcome(), v.passed() ? "ok" : "FAILED");
       v.missing().forEach(m -> out.println("  missing: " + m));
+      v.denied().forEach(d -> out.println("  denied by the seccomp profile: " + d));
     }
+    r.seccomp()
+        .ifPresent(
+            s ->
+                out.printf(
+                    "seccomp profile: %d syscalls allowed, %d refused with ENOSYS; %s%n",
+                    s.policy().allowed().size(),
+                    s.policy().enosys().size(),
+                    s.written().map(f -> "written to " + f).orElse("not written")));
     if (r.verification().isEmpty()) {
       out.println("verify: not run");
     }
@@ -54,6 +63,15 @@ final class TraceSummary {
       n.put("timedOut", p.timedOut());
       n.put("tracer", p.tracer().name().toLowerCase(Locale.ROOT));
       n.put("paths", p.accesses().successfulPaths().size());
+      p.command().service().ifPresent(service -> n.put("service", true));
+      p.health()
+          .ifPresent(
+              h -> {
+                ObjectNode health = n.putObject("health");
+                health.put("healthy", h.healthy());
+                health.put("tries", h.tries());
+                h.exitCode().ifPresent(c -> health.put("exitCode", c));
+              });
     }
     ArrayNode verification = root.putArray("verification");
     for (Verification v : r.verification()) {
@@ -64,7 +82,23 @@ final class TraceSummary {
       n.put("source", v.fatOutcome());
       ArrayNode missing = n.putArray("missing");
       v.missing().forEach(missing::add);
+      if (!v.denied().isEmpty()) {
+        ArrayNode denied = n.putArray("denied");
+        v.denied().forEach(denied::add);
+      }
     }
+    r.seccomp()
+        .ifPresent(
+            s -> {
+              ObjectNode n = root.putObject("seccomp");
+              n.put("allowed", s.policy().allowed().size());
+              n.put("enosys", s.policy().enosys().size());
+              ArrayNode runtime = n.putArray("forRuntime");
+              s.forRuntime().forEach(runtime::add);
+              ArrayNode fromTrue = n.putArray("fromTrue");
+              s.fromTrue().forEach(fromTrue::add);
+              s.written().ifPresent(f -> n.put("written", f.toString()));
+            });
     root.put("verified", r.verified());
     return root;
   }

@@ -42,6 +42,22 @@ public interface DockerEngine extends Closeable {
   /** Kills a running container (SIGKILL); no error when it has already stopped. */
   void kill(String containerId);
 
+  /**
+   * Runs {@code argv} in a running container (the engine's exec API, as the engine runs a
+   * healthcheck: the container's user, working directory and Env, plus {@code env}) and waits up to
+   * {@code timeout} for it to end. An exec still running then is left to end with the container
+   * (the API cannot kill it).
+   */
+  default ExecResult exec(
+      String containerId, List<String> argv, List<String> env, Duration timeout) {
+    throw new EngineException("this engine cannot run a command in a container");
+  }
+
+  /** Whether a volume of this name exists. */
+  default boolean volumeExists(String name) {
+    throw new EngineException("this engine cannot look up volumes");
+  }
+
   /** The container's stdout and stderr, interleaved as the engine stored them. */
   String logs(String containerId);
 

@@ -28,9 +28,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The engine through docker-java: its typed commands where it has them (diff, create, start, wait,
- * kill, logs, commit, remove), and {@link EngineTransport}'s raw calls through its httpclient5
- * transport for the rest (inspect, export, archive in and out, load). Only the classes of this
- * package import docker-java.
+ * kill, logs, exec, commit, remove), and {@link EngineTransport}'s raw calls through its
+ * httpclient5 transport for the rest (inspect, export, archive in and out, load). Only the classes
+ * of this package import docker-java.
  */
 public final class DockerJavaEngine implements DockerEngine {
   private final DockerClient client;
@@ -124,7 +124,11 @@ public final class DockerJavaEngine implements DockerEngine {
   public String createContainer(ContainerSpec spec) {
     try {
       HostConfig hostConfig =
-          HostConfig.newHostConfig().withNetworkMode(spec.network()).withPrivileged(false);
+          RunOptionsMapping.hostConfig(spec.run())
+              .withNetworkMode(spec.network())
+              .withPrivileged(false);
+      // As the docker CLI sends --security-opt seccomp=FILE: the file's JSON text itself.
+      spec.seccompProfile().ifPresent(p -> hostConfig.withSecurityOpts(List.of("seccomp=" + p)));
       CreateContainerCmd cmd =
           client
               .createContainerCmd(spec.image())
@@ -222,6 +226,21 @@ public final class DockerJavaEngine implements DockerEngine {
     } catch (RuntimeException e) {
       throw errors.wrap("reading the logs of container " + containerId, e);
     }
+  }
+
+  @Override
+  public ExecResult exec(
+      String containerId, List<String> argv, List<String> env, Duration timeout) {
+    return new Exec(client, errors).run(containerId, argv, env, timeout);
+  }
+
+  @Override
+  public boolean volumeExists(String name) {
+    if (!EngineTransport.isReference(name)) {
+      return false;
+    }
+    return raw.getJson("/volumes/" + EngineTransport.encode(name), "inspecting volume " + name)
+        .isPresent();
   }
 
   @Override

@@ -55,7 +55,12 @@ public final class ProfileBuilder {
 
   /** A command that was traced, in the order they ran. */
   public ProfileBuilder command(String run, int exitCode) {
-    commands.add(new RecordedCommand(run, exitCode));
+    return command(run, exitCode, List.of());
+  }
+
+  /** A command that was traced with these {@code docker run} options. */
+  public ProfileBuilder command(String run, int exitCode, List<String> options) {
+    commands.add(new RecordedCommand(run, exitCode, options));
     return this;
   }
 

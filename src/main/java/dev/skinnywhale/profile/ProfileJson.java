@@ -145,14 +145,14 @@ public final class ProfileJson {
     if (!version.isInt()) {
       throw new ProfileException(source, "\"schemaVersion\" is not an integer: " + version);
     }
-    if (version.intValue() < Profile.OLDEST_READABLE_VERSION
+    if (version.intValue() < Profile.MIN_SCHEMA_VERSION
         || version.intValue() > Profile.SCHEMA_VERSION) {
       throw new ProfileException(
           source,
           "unsupported schemaVersion "
               + version.intValue()
               + " (this version of skinnywhale reads schemaVersion "
-              + Profile.OLDEST_READABLE_VERSION
+              + Profile.MIN_SCHEMA_VERSION
               + " to "
               + Profile.SCHEMA_VERSION
               + ")");

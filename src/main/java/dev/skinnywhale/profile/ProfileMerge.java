@@ -42,6 +42,13 @@ public final class ProfileMerge {
     Optional<ProfileSource> source = a.source().equals(b.source()) ? a.source() : Optional.empty();
     TracerKind tracer = a.tracer() == b.tracer() ? a.tracer() : TracerKind.HAND_WRITTEN;
     String comment = "Merge of the profiles \"" + a.name() + "\" and \"" + b.name() + "\".";
+    // A seccomp policy covers the commands of its profile only: the merge has one when both do.
+    Optional<dev.skinnywhale.seccomp.SeccompPolicy> seccomp =
+        a.seccomp().isPresent()
+                && b.seccomp().isPresent()
+                && a.seccomp().get().abis().equals(b.seccomp().get().abis())
+            ? Optional.of(a.seccomp().get().union(b.seccomp().get()))
+            : Optional.empty();
     return new Profile(
         Profile.SCHEMA_VERSION,
         name,
@@ -51,7 +58,8 @@ public final class ProfileMerge {
         commands,
         List.copyOf(markers),
         List.copyOf(symbols),
-        List.copyOf(byPath.values()));
+        List.copyOf(byPath.values()),
+        seccomp);
   }
 
   private static ProfileEntry unite(ProfileEntry first, ProfileEntry second) {

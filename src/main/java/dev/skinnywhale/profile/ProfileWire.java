@@ -5,9 +5,9 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 
 /**
- * The wire form of a profile (schemaVersion 2; 1 is the same without {@code symbols}): what Jackson
- * binds, in the order and with the inclusion it is written. {@link ProfileWireTranslator} turns it
- * into the domain records and back.
+ * The wire form of a profile (schemaVersion 1 and 2; {@code symbols} and {@code seccomp} are
+ * version 2 only): what Jackson binds, in the order and with the inclusion it is written. {@link
+ * ProfileWireTranslator} turns it into the domain records and back.
  *
  * <p>Plain field classes rather than records: Jackson binds records through their constructor and
  * then reports an unknown field at the end of the object, not where it is.
@@ -21,7 +21,8 @@ import java.util.List;
   "commands",
   "markers",
   "symbols",
-  "entries"
+  "entries",
+  "seccomp"
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 final class ProfileWire {
@@ -34,6 +35,7 @@ final class ProfileWire {
   public List<String> markers;
   public List<String> symbols;
   public List<EntryWire> entries;
+  public SeccompWire seccomp;
 
   @JsonPropertyOrder({"image", "reference", "architecture"})
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -43,11 +45,14 @@ final class ProfileWire {
     public String architecture;
   }
 
-  @JsonPropertyOrder({"run", "exitCode"})
+  @JsonPropertyOrder({"run", "exitCode", "options"})
   @JsonInclude(JsonInclude.Include.NON_NULL)
   static final class CommandWire {
     public String run;
     public Integer exitCode;
+
+    /** Optional: the probe's {@code docker run} options as arguments; absent when none. */
+    public List<String> options;
   }
 
   @JsonPropertyOrder({"path", "type", "why", "neededBy"})
@@ -57,5 +62,14 @@ final class ProfileWire {
     public String type;
     public List<String> why;
     public String neededBy;
+  }
+
+  /** schemaVersion 2: the seccomp policy of the traced commands. */
+  @JsonPropertyOrder({"architectures", "allow", "enosys"})
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  static final class SeccompWire {
+    public List<String> architectures;
+    public List<String> allow;
+    public List<String> enosys;
   }
 }

@@ -2,19 +2,21 @@ package dev.skinnywhale.profile;
 
 import dev.skinnywhale.profile.ProfileWire.CommandWire;
 import dev.skinnywhale.profile.ProfileWire.EntryWire;
+import dev.skinnywhale.profile.ProfileWire.SeccompWire;
 import dev.skinnywhale.profile.ProfileWire.SourceWire;
 import dev.skinnywhale.rootfs.FsPath;
+import dev.skinnywhale.seccomp.SeccompPolicy;
+import dev.skinnywhale.seccomp.SyscallAbi;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 
 /**
- * Translates between the wire form ({@link ProfileWire}, schemaVersion 1 or 2) and the domain
- * records (always {@link Profile#SCHEMA_VERSION}: a version 1 profile is read as a version 2 one
- * without symbol markers): every field checked on the way in, with errors that name the field
- * ({@code entries[3].why}); paths are UTF-8 text on the wire and byte strings (one char per byte)
- * in the domain.
+ * Translates between the wire form ({@link ProfileWire}, schemaVersion 1 and 2) and the domain
+ * records: every field checked on the way in, with errors that name the field ({@code
+ * entries[3].why}); paths are UTF-8 text on the wire and byte strings (one char per byte) in the
+ * domain.
  */
 final class ProfileWireTranslator {
   private ProfileWireTranslator() {}
@@ -55,10 +57,17 @@ final class ProfileWireTranslator {
         throw new ProfileException(source, at + " is null");
       }
       try {
+        List<String> options = c.options == null ? List.of() : c.options;
+        for (int j = 0; j < options.size(); j++) {
+          if (options.get(j) == null) {
+            throw new ProfileException(source, at + ".options[" + j + "] is null");
+          }
+        }
         commands.add(
             new RecordedCommand(
                 required(source, c.run, at + ".run"),
-                requiredInt(source, c.exitCode, at + ".exitCode")));
+                requiredInt(source, c.exitCode, at + ".exitCode"),
+                options));
       } catch (IllegalArgumentException e) {
         throw new ProfileException(source, at + ": " + e.getMessage());
       }
@@ -97,9 +106,11 @@ final class ProfileWireTranslator {
     for (int i = 0; i < w.entries.size(); i++) {
       entries.add(entry(source, "entries[" + i + "]", w.entries.get(i)));
     }
+    Optional<SeccompPolicy> seccomp =
+        w.seccomp == null ? Optional.empty() : Optional.of(seccomp(source, w.seccomp));
     try {
       return new Profile(
-          Profile.SCHEMA_VERSION,
+          version,
           name,
           w.comment == null ? "" : w.comment,
           src,
@@ -107,10 +118,43 @@ final class ProfileWireTranslator {
           commands,
           markers,
           symbols,
-          entries);
+          entries,
+          seccomp);
     } catch (IllegalArgumentException e) {
       throw new ProfileException(source, e.getMessage());
     }
+  }
+
+  private static SeccompPolicy seccomp(String source, SeccompWire s) {
+    if (s.architectures == null || s.architectures.isEmpty()) {
+      throw new ProfileException(source, "seccomp: missing \"architectures\"");
+    }
+    List<SyscallAbi> abis = new ArrayList<>();
+    for (String a : s.architectures) {
+      abis.add(
+          java.util.Arrays.stream(SyscallAbi.values())
+              .filter(x -> x.scmpArch().equals(a))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new ProfileException(
+                          source, "seccomp.architectures: unknown architecture \"" + a + "\"")));
+    }
+    try {
+      return new SeccompPolicy(
+          abis,
+          new TreeSet<>(requiredList(source, s.allow, "seccomp.allow")),
+          new TreeSet<>(s.enosys == null ? List.of() : s.enosys));
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new ProfileException(source, "seccomp: " + e.getMessage());
+    }
+  }
+
+  private static List<String> requiredList(String source, List<String> value, String field) {
+    if (value == null) {
+      throw new ProfileException(source, "missing \"" + field + "\"");
+    }
+    return value;
   }
 
   private static ProfileEntry entry(String source, String at, EntryWire e) {
@@ -192,6 +236,7 @@ final class ProfileWireTranslator {
       CommandWire cw = new CommandWire();
       cw.run = c.run();
       cw.exitCode = c.exitCode();
+      cw.options = c.options().isEmpty() ? null : c.options();
       w.commands.add(cw);
     }
     w.markers = p.markers().stream().map(FsPath::toText).toList();
@@ -205,6 +250,14 @@ final class ProfileWireTranslator {
       ew.neededBy = e.neededBy().map(FsPath::toText).orElse(null);
       w.entries.add(ew);
     }
+    p.seccomp()
+        .ifPresent(
+            s -> {
+              w.seccomp = new SeccompWire();
+              w.seccomp.architectures = s.abis().stream().map(SyscallAbi::scmpArch).toList();
+              w.seccomp.allow = List.copyOf(s.allowed());
+              w.seccomp.enosys = s.enosys().isEmpty() ? null : List.copyOf(s.enosys());
+            });
     return w;
   }
 }

@@ -1,5 +1,6 @@
 package dev.skinnywhale.profile;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -7,12 +8,20 @@ import java.util.Objects;
  *
  * @param run the command line as the user gave it
  * @param exitCode its exit status
+ * @param options the {@code docker run} options its probe container had ({@code --add-host}, {@code
+ *     --tmpfs}, {@code --mount}, ...), as arguments; empty for none (and then not written)
  */
-public record RecordedCommand(String run, int exitCode) {
+public record RecordedCommand(String run, int exitCode, List<String> options) {
   public RecordedCommand {
     Objects.requireNonNull(run, "run");
     if (run.isBlank()) {
       throw new IllegalArgumentException("command is empty");
     }
+    options = List.copyOf(options);
+  }
+
+  /** A command run without extra options. */
+  public RecordedCommand(String run, int exitCode) {
+    this(run, exitCode, List.of());
   }
 }

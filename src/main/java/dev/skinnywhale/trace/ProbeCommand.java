@@ -12,8 +12,11 @@ import java.util.Optional;
  *     split with shell quoting rules; for a script, the script itself (its #! line chooses the
  *     interpreter) or {@code /bin/sh SCRIPT} when it has none
  * @param script a script to copy into the container before it runs, at {@link #SCRIPT_PATH}
+ * @param service for the image's own command: run as a service (still running at its time limit is
+ *     success), with its healthcheck
  */
-public record ProbeCommand(String text, List<String> argv, Optional<Script> script) {
+public record ProbeCommand(
+    String text, List<String> argv, Optional<Script> script, Optional<ServiceProbe> service) {
   /** Where a --run-file script is put in every container that runs it. */
   public static final String SCRIPT_PATH = ProbeRunner.PROBE_DIR + "/run-file";
 
@@ -32,13 +35,23 @@ public record ProbeCommand(String text, List<String> argv, Optional<Script> scri
     Objects.requireNonNull(text, "text");
     argv = List.copyOf(argv);
     Objects.requireNonNull(script, "script");
+    Objects.requireNonNull(service, "service");
     if (argv.isEmpty() || argv.get(0).isEmpty()) {
       throw new IllegalArgumentException("empty command");
     }
   }
 
+  public ProbeCommand(String text, List<String> argv, Optional<Script> script) {
+    this(text, argv, script, Optional.empty());
+  }
+
   public ProbeCommand(String text, List<String> argv) {
     this(text, argv, Optional.empty());
+  }
+
+  /** The image's own Entrypoint + Cmd, run as {@code docker run IMAGE} runs it. */
+  public static ProbeCommand service(String text, List<String> argv, ServiceProbe service) {
+    return new ProbeCommand(text, argv, Optional.empty(), Optional.of(service));
   }
 
   /** Through the image's shell. */

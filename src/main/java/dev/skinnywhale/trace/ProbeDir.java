@@ -1,6 +1,7 @@
 package dev.skinnywhale.trace;
 
 import dev.skinnywhale.rootfs.NodeMeta;
+import dev.skinnywhale.seccomp.SyscallSummary;
 import dev.skinnywhale.tar.TarEntry;
 import dev.skinnywhale.tar.TarStreamReader;
 import dev.skinnywhale.tar.TarStreamWriter;
@@ -30,6 +31,10 @@ final class ProbeDir {
   static final String TRACER = "tracer";
   static final String TRACE_LOG = "trace.log";
   static final String STATUS = "status";
+  static final String SYSCALLS = "syscalls";
+
+  /** The most bytes of a syscall summary (five ABIs of 1024 numbers are less than 30 KB). */
+  static final int MAX_SYSCALLS_BYTES = 256 * 1024;
 
   /** LD_DEBUG_OUTPUT's prefix: the loader writes {@code ld.<pid>}. */
   static final String LD_DEBUG_PREFIX = "ld";
@@ -38,12 +43,13 @@ final class ProbeDir {
 
   /**
    * What a probe left: the tracer's status ({@link TracerStatus.Missing} when there is none, or no
-   * tracer) and the paths its logs name.
+   * tracer), the paths its logs name, and its {@code --syscalls} summary when it wrote one.
    */
-  record Output(TracerStatus status, AccessSet accesses) {
+  record Output(TracerStatus status, AccessSet accesses, Optional<SyscallSummary> syscalls) {
     Output {
       Objects.requireNonNull(status, "status");
       Objects.requireNonNull(accesses, "accesses");
+      Objects.requireNonNull(syscalls, "syscalls");
     }
   }
 
@@ -74,15 +80,16 @@ final class ProbeDir {
 
   /**
    * Reads the probe directory back from {@code tar} (the engine's archive of it): for PTRACE the
-   * status and the trace log (named {@code traceName} in errors), for LD_DEBUG every {@code ld.*}
-   * log. Only regular files directly in the directory count; what else the program left there is
-   * skipped unread.
+   * status and the trace log (named {@code traceName} in errors) with the logs of a healthcheck's
+   * traced tries ({@code health-N.log}), for LD_DEBUG every {@code ld.*} log. Only regular files
+   * directly in the directory count; what else the program left there is skipped unread.
    *
    * @throws IOException when a log is larger than {@link #MAX_LOG_BYTES}, or the tar is malformed
    */
   static Output read(InputStream tar, TracerKind kind, String traceName) throws IOException {
     TracerStatus status = new TracerStatus.Missing();
     AccessSet accesses = AccessSet.empty();
+    Optional<SyscallSummary> syscalls = Optional.empty();
     try (TarStreamReader entries = new TarStreamReader(tar)) {
       for (Optional<TarEntry> next = entries.next(); next.isPresent(); next = entries.next()) {
         TarEntry e = next.get();
@@ -92,7 +99,11 @@ final class ProbeDir {
         String name = e.name();
         if (kind == TracerKind.PTRACE && name.equals(STATUS)) {
           status = status(entries.content());
-        } else if (kind == TracerKind.PTRACE && name.equals(TRACE_LOG)) {
+        } else if (kind == TracerKind.PTRACE && name.equals(SYSCALLS)) {
+          syscalls = Optional.of(syscalls(entries.content(), traceName));
+        } else if (kind == TracerKind.PTRACE
+            && (name.equals(TRACE_LOG)
+                || (name.startsWith(HealthProbe.LOG_PREFIX) && name.endsWith(".log")))) {
           checkSize(e);
           accesses =
               accesses.merge(new StraceLogParser().parse(traceName, text(entries.content())));
@@ -102,7 +113,20 @@ final class ProbeDir {
         }
       }
     }
-    return new Output(status, accesses);
+    return new Output(status, accesses, syscalls);
+  }
+
+  private static SyscallSummary syscalls(InputStream in, String traceName) throws IOException {
+    byte[] bytes = in.readNBytes(MAX_SYSCALLS_BYTES + 1);
+    String name = "syscall summary of the " + traceName;
+    if (bytes.length > MAX_SYSCALLS_BYTES) {
+      throw new IOException(name + " is larger than " + MAX_SYSCALLS_BYTES + " bytes");
+    }
+    try {
+      return SyscallSummary.parse(name, new String(bytes, StandardCharsets.ISO_8859_1));
+    } catch (IllegalArgumentException e) {
+      throw new IOException(e.getMessage(), e);
+    }
   }
 
   private static TracerStatus status(InputStream in) throws IOException {

@@ -30,15 +30,22 @@ public final class ProbeRunner {
   private final DockerEngine engine;
   private final Undo undo;
   private final Map<String, String> labels;
+  private final Pacer pacer;
 
   /**
    * A runner that puts {@code labels} on its containers and registers their removal with {@code
    * undo}.
    */
   public ProbeRunner(DockerEngine engine, Undo undo, Map<String, String> labels) {
+    this(engine, undo, labels, Pacer.SYSTEM);
+  }
+
+  /** As above, with the clock a service's healthcheck tries are paced by. */
+  public ProbeRunner(DockerEngine engine, Undo undo, Map<String, String> labels, Pacer pacer) {
     this.engine = engine;
     this.undo = undo;
     this.labels = Map.copyOf(labels);
+    this.pacer = pacer;
   }
 
   /**
@@ -48,10 +55,18 @@ public final class ProbeRunner {
    */
   public ProbeRun trace(String image, ProbeCommand command, ProbeOptions options, byte[] tracer)
       throws IOException {
-    ProbeRun run = run(image, command, options, TracerKind.PTRACE, Optional.of(tracer));
+    return trace(image, command, options, tracer, ProbeSeccomp.NONE);
+  }
+
+  /** {@link #trace(String, ProbeCommand, ProbeOptions, byte[])}, with what {@code seccomp} asks. */
+  public ProbeRun trace(
+      String image, ProbeCommand command, ProbeOptions options, byte[] tracer, ProbeSeccomp seccomp)
+      throws IOException {
+    ProbeRun run = run(image, command, options, TracerKind.PTRACE, Optional.of(tracer), seccomp);
     if (run.tracer() == TracerKind.PTRACE
         && run.tracerStatus().map(TracerStatus::ptraceRefused).orElse(false)) {
-      ProbeRun fallback = run(image, command, options, TracerKind.LD_DEBUG, Optional.empty());
+      ProbeRun fallback =
+          run(image, command, options, TracerKind.LD_DEBUG, Optional.empty(), seccomp);
       List<String> notes = new ArrayList<>(run.notes());
       notes.add("fell back to LD_DEBUG: libraries were captured, data files were not");
       notes.addAll(fallback.notes());
@@ -63,7 +78,9 @@ public final class ProbeRunner {
           TracerKind.LD_DEBUG,
           fallback.accesses(),
           notes,
-          run.tracerStatus());
+          run.tracerStatus(),
+          fallback.health(),
+          fallback.syscalls());
     }
     return run;
   }
@@ -80,23 +97,44 @@ public final class ProbeRunner {
       TracerKind kind,
       Optional<byte[]> tracer)
       throws IOException {
+    return run(image, command, options, kind, tracer, ProbeSeccomp.NONE);
+  }
+
+  /**
+   * {@link #run(String, ProbeCommand, ProbeOptions, TracerKind, Optional)}, under the seccomp
+   * profile {@code seccomp} names and with the tracer's syscall summary when it asks for one.
+   */
+  public ProbeRun run(
+      String image,
+      ProbeCommand command,
+      ProbeOptions options,
+      TracerKind kind,
+      Optional<byte[]> tracer,
+      ProbeSeccomp seccomp)
+      throws IOException {
     List<String> env = new ArrayList<>(options.env());
     Optional<List<String>> entrypoint;
     List<String> cmd;
-    long seconds = Math.max(1, options.timeout().toSeconds());
+    // A service probe (the image's own command) runs until --config-timeout, not --timeout.
+    Duration timeout = command.service().map(ServiceProbe::startedAfter).orElse(options.timeout());
+    long seconds = Math.max(1, timeout.toSeconds());
     switch (kind) {
       case PTRACE -> {
-        entrypoint =
-            Optional.of(
-                List.of(
-                    PROBE_DIR + "/" + ProbeDir.TRACER,
-                    "-o",
-                    PROBE_DIR + "/" + ProbeDir.TRACE_LOG,
-                    "--status",
-                    PROBE_DIR + "/" + ProbeDir.STATUS,
-                    "--timeout",
-                    Long.toString(seconds),
-                    "--"));
+        List<String> words = new ArrayList<>();
+        words.addAll(
+            List.of(
+                PROBE_DIR + "/" + ProbeDir.TRACER,
+                "-o",
+                PROBE_DIR + "/" + ProbeDir.TRACE_LOG,
+                "--status",
+                PROBE_DIR + "/" + ProbeDir.STATUS,
+                "--timeout",
+                Long.toString(seconds)));
+        if (seccomp.recordSyscalls()) {
+          words.addAll(List.of("--syscalls", PROBE_DIR + "/" + ProbeDir.SYSCALLS));
+        }
+        words.add("--");
+        entrypoint = Optional.of(words);
         cmd = command.argv();
       }
       case LD_DEBUG -> {
@@ -119,7 +157,9 @@ public final class ProbeRunner {
             options.user(),
             options.workingDir(),
             options.network(),
-            labels);
+            labels,
+            options.run(),
+            seccomp.profile());
     String id = engine.createContainer(spec);
     Runnable remove =
         undo.add(
@@ -130,28 +170,65 @@ public final class ProbeRunner {
         engine.copyInto(id, "/", new ByteArrayInputStream(ProbeDir.tar(kind, tracer, command)));
       }
       engine.start(id);
-      Duration limit =
-          kind == TracerKind.PTRACE ? options.timeout().plus(GRACE) : options.timeout();
-      Optional<Integer> exit = engine.waitFor(id, limit);
+      long started = pacer.nanos();
+      Duration limit = kind == TracerKind.PTRACE ? timeout.plus(GRACE) : timeout;
+      Optional<HealthOutcome> health = health(id, command, kind, started, timeout);
+      Duration left = limit.minusNanos(pacer.nanos() - started);
+      Optional<Integer> exit =
+          engine.waitFor(
+              id, left.compareTo(Duration.ofMillis(1)) < 0 ? Duration.ofMillis(1) : left);
       boolean timedOut = exit.isEmpty();
       if (timedOut) {
         engine.kill(id);
         engine.waitFor(id, GRACE);
       }
       String output = engine.logs(id);
+      ProbeRun run;
       if (kind == TracerKind.NONE) {
-        return new ProbeRun(command, exit, timedOut, output, kind, AccessSet.empty(), List.of());
+        run = new ProbeRun(command, exit, timedOut, output, kind, AccessSet.empty(), List.of());
+      } else {
+        ProbeDir.Output probe;
+        try (InputStream tar = engine.copyOut(id, PROBE_DIR)) {
+          probe = ProbeDir.read(tar, kind, "trace of `" + command.text() + "`");
+        }
+        run =
+            kind == TracerKind.LD_DEBUG
+                ? new ProbeRun(command, exit, timedOut, output, kind, probe.accesses(), List.of())
+                : traced(command, exit, timedOut, output, probe);
       }
-      ProbeDir.Output probe;
-      try (InputStream tar = engine.copyOut(id, PROBE_DIR)) {
-        probe = ProbeDir.read(tar, kind, "trace of `" + command.text() + "`");
+      if (health.isPresent() && health.get().tries() == 0) {
+        // No try ran: the command ended first (then it is a command, not a service), or the
+        // engine would not run one while the service was up, which the user must hear of.
+        return run.timedOut()
+            ? run.withNote("the healthcheck could not run: " + health.get().output())
+            : run;
       }
-      if (kind == TracerKind.LD_DEBUG) {
-        return new ProbeRun(command, exit, timedOut, output, kind, probe.accesses(), List.of());
-      }
-      return traced(command, exit, timedOut, output, probe);
+      return health.map(h -> run.withHealth(h, AccessSet.empty())).orElse(run);
     } finally {
       remove.run();
+    }
+  }
+
+  /**
+   * A service's healthcheck, tried while the service runs (the traced tries' logs are read back
+   * with the main one); empty for other commands.
+   */
+  private Optional<HealthOutcome> health(
+      String id, ProbeCommand command, TracerKind kind, long started, Duration timeout) {
+    Optional<HealthCheck> check = command.service().flatMap(ServiceProbe::health);
+    if (check.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          new HealthProbe(engine, pacer)
+              .run(id, check.get(), kind, started, started + timeout.toNanos()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new dev.skinnywhale.docker.EngineException(
+          dev.skinnywhale.docker.EngineException.Kind.INTERRUPTED,
+          "interrupted while running the healthcheck",
+          e);
     }
   }
 
@@ -191,7 +268,16 @@ public final class ProbeRunner {
       exit = Optional.empty();
     }
     return new ProbeRun(
-        command, exit, timedOut, output, TracerKind.PTRACE, accesses, notes, Optional.of(status));
+        command,
+        exit,
+        timedOut,
+        output,
+        TracerKind.PTRACE,
+        accesses,
+        notes,
+        Optional.of(status),
+        Optional.empty(),
+        probe.syscalls());
   }
 
   private static String abbreviate(String text) {

@@ -191,6 +191,9 @@ public final class TracedPaths {
       Resolution r = onlyReadlink ? fs.resolveNoFollow(normal) : fs.resolve(normal);
       if (r.found()) {
         uses.forEach(u -> add(r, u));
+      } else if (isUnderAny(r.finalPath(), ignored)) {
+        // A link into /proc or /dev, which an image holds empty: the link itself is needed.
+        strayHops.addAll(r.hops());
       } else if (created) {
         existingAncestor(fs, normal, ignored).ifPresent(dir -> add(dir, Use.CREATED_IN));
       }

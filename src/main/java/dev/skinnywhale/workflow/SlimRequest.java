@@ -1,5 +1,6 @@
 package dev.skinnywhale.workflow;
 
+import dev.skinnywhale.image.ConfigChange;
 import dev.skinnywhale.workflow.run.KeepStrategy;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,6 +23,7 @@ import java.util.Optional;
  * @param strictProfiles a profile entry missing from the image is an error, not a warning
  * @param keep what to keep; empty means the default (changes for a container, traced for an image
  *     when profiles are given, else changes)
+ * @param changes --change instructions for the slim image's config, in order
  */
 public record SlimRequest(
     String target,
@@ -35,7 +37,8 @@ public record SlimRequest(
     boolean bruteUsrLib,
     List<String> profiles,
     boolean strictProfiles,
-    Optional<KeepStrategy> keep) {
+    Optional<KeepStrategy> keep,
+    List<ConfigChange> changes) {
   public SlimRequest {
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(base, "base");
@@ -45,5 +48,36 @@ public record SlimRequest(
     excludes = List.copyOf(excludes);
     profiles = List.copyOf(profiles);
     Objects.requireNonNull(keep, "keep");
+    changes = List.copyOf(changes);
+  }
+
+  /** A request without --change. */
+  public SlimRequest(
+      String target,
+      Optional<String> base,
+      Optional<String> tag,
+      Optional<Path> output,
+      List<String> includes,
+      List<String> excludes,
+      boolean defaultExcludes,
+      boolean bruteLib,
+      boolean bruteUsrLib,
+      List<String> profiles,
+      boolean strictProfiles,
+      Optional<KeepStrategy> keep) {
+    this(
+        target,
+        base,
+        tag,
+        output,
+        includes,
+        excludes,
+        defaultExcludes,
+        bruteLib,
+        bruteUsrLib,
+        profiles,
+        strictProfiles,
+        keep,
+        List.of());
   }
 }

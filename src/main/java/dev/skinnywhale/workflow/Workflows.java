@@ -1,16 +1,21 @@
 package dev.skinnywhale.workflow;
 
 import dev.skinnywhale.docker.DockerEngine;
+import dev.skinnywhale.docker.RunOptions;
 import dev.skinnywhale.linker.LinkerEnv;
 import dev.skinnywhale.profile.ProfileStore;
 import dev.skinnywhale.rootfs.RootFs;
+import dev.skinnywhale.seccomp.SeccompPolicy;
+import dev.skinnywhale.seccomp.SyscallTable;
 import dev.skinnywhale.trace.ProbeCommand;
+import dev.skinnywhale.trace.ProbeOptions;
 import dev.skinnywhale.trace.ProbeRun;
 import dev.skinnywhale.tracelog.TracedPaths;
 import dev.skinnywhale.workflow.keep.ChangeSetContributor;
 import dev.skinnywhale.workflow.keep.ClosureContributor;
 import dev.skinnywhale.workflow.keep.IncludeContributor;
 import dev.skinnywhale.workflow.keep.KeepContributor;
+import dev.skinnywhale.workflow.keep.MountContributor;
 import dev.skinnywhale.workflow.keep.ProfileContributor;
 import dev.skinnywhale.workflow.keep.RuntimeConfigContributor;
 import dev.skinnywhale.workflow.keep.ScriptClosureContributor;
@@ -22,7 +27,9 @@ import dev.skinnywhale.workflow.run.Reporter;
 import dev.skinnywhale.workflow.run.Run;
 import dev.skinnywhale.workflow.run.Source;
 import dev.skinnywhale.workflow.run.UnusableInputException;
+import dev.skinnywhale.workflow.steps.ApplyChanges;
 import dev.skinnywhale.workflow.steps.CommitProbeImage;
+import dev.skinnywhale.workflow.steps.ConfigProbe;
 import dev.skinnywhale.workflow.steps.Destination;
 import dev.skinnywhale.workflow.steps.FindSource;
 import dev.skinnywhale.workflow.steps.InterpretTraces;
@@ -33,12 +40,15 @@ import dev.skinnywhale.workflow.steps.PrepareCommands;
 import dev.skinnywhale.workflow.steps.Probe;
 import dev.skinnywhale.workflow.steps.Prober;
 import dev.skinnywhale.workflow.steps.ReadFilesystem;
+import dev.skinnywhale.workflow.steps.RuntimeSyscalls;
 import dev.skinnywhale.workflow.steps.SaveProfile;
 import dev.skinnywhale.workflow.steps.SuggestProfiles;
 import dev.skinnywhale.workflow.steps.TakeChangeSet;
 import dev.skinnywhale.workflow.steps.Verification;
 import dev.skinnywhale.workflow.steps.Verify;
+import dev.skinnywhale.workflow.steps.WriteSeccompProfile;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -51,17 +61,28 @@ import java.util.SortedSet;
  * The use cases, each a list of steps run by one {@link Run}:
  *
  * <pre>
- * slim  = FindSource → ReadFilesystem → [TakeChangeSet] → Plan → SuggestProfiles → MakeImage
- * build = FindSource → ReadFilesystem → LoadProfiles → [TakeChangeSet] → Plan → MakeImage
- * trace = FindSource → CommitProbeImage → ReadFilesystem → Probe → InterpretTraces
+ * slim  = FindSource → [ApplyChanges] → ReadFilesystem → [TakeChangeSet] → Plan → SuggestProfiles
+ *       → MakeImage
+ * build = FindSource → [ApplyChanges] → ReadFilesystem → LoadProfiles → [TakeChangeSet] → Plan
+ *       → MakeImage
+ * trace = FindSource → [ApplyChanges] → CommitProbeImage → ReadFilesystem → Probe (the --run
+ *       commands, the --run-file, [ConfigProbe]) → InterpretTraces → [RuntimeSyscalls]
  *       → [LoadProfiles] → [TakeChangeSet] → Plan → [SaveProfile] → MakeImage → [Verify]
+ *       → [WriteSeccompProfile]
  * </pre>
  *
- * {@code Plan} asks the keep contributors of the build in order (change set, traced, profiles,
- * includes and excludes, runtime config, the script closure, the imported symbols' needs) and then
- * the static closure. The user's container and image are never changed; every temporary container,
- * image and file is removed when the run ends, also on failure. A failed verification is part of
- * the result, not an exception.
+ * {@code ApplyChanges} applies --change to the slim image's config before anything is planned (and
+ * before anything is exported); {@code ConfigProbe} is the image's own command, run when no command
+ * is given or with --run-config. With {@code --seccomp-profile} the probes record every syscall,
+ * {@code RuntimeSyscalls} adds what the container runtime needs, verification runs every command
+ * under the profile, and the profile is written only when that passed (or verification was not
+ * asked for); {@code build} writes the policy its profiles carry.
+ *
+ * <p>{@code Plan} asks the keep contributors of the build in order (change set, traced, mounts,
+ * profiles, includes and excludes, runtime config, the script closure, the imported symbols' needs)
+ * and then the static closure. The user's container and image are never changed; every temporary
+ * container, image and file is removed when the run ends, also on failure. A failed verification is
+ * part of the result, not an exception.
  */
 public final class Workflows {
   private final DockerEngine engine;
@@ -78,51 +99,124 @@ public final class Workflows {
 
   /** {@code skinnywhale <container|image>} and {@code skinnywhale build --profile P}. */
   public SlimResult slim(SlimRequest request) throws IOException {
+    return slim(request, Optional.empty());
+  }
+
+  /**
+   * {@link #slim(SlimRequest)}, and with {@code seccompProfile} ({@code build --seccomp-profile})
+   * the seccomp policy the loaded profiles carry written there.
+   */
+  public SlimResult slim(SlimRequest request, Optional<Path> seccompProfile) throws IOException {
     Destination.checkOutput(request.output());
+    if (seccompProfile.isPresent()) {
+      WriteSeccompProfile.checkTarget(seccompProfile.get());
+    }
     try (Run run = Run.open(engine, reporter, clock)) {
       Source source = new FindSource(run).find(request.target(), request.base());
+      source = new ApplyChanges(run).apply(source, request.changes());
       Destination destination = Destination.choose(engine, source, request.tag(), request.output());
       try (RootFs fs = new ReadFilesystem(run).read(source)) {
         Built built = build(run, request, source, fs, Optional.empty(), TracedPaths.none());
-        return built.result(source, destination, run, built.make(run, fs, source, destination));
+        Optional<SeccompPolicy> carried =
+            seccompProfile.map(f -> WriteSeccompProfile.carried(built.loaded()));
+        SlimResult result =
+            built.result(source, destination, run, built.make(run, fs, source, destination));
+        if (carried.isPresent()) {
+          reporter.warn(
+              "the seccomp profile carried by the profiles is written unverified: build runs"
+                  + " nothing (trace --seccomp-profile verifies one)");
+          new WriteSeccompProfile(run).write(seccompProfile.get(), carried.get());
+        }
+        return result;
       }
     }
   }
 
-  /** {@code skinnywhale trace --run CMD <container|image>}. */
+  /** {@code skinnywhale trace [--run CMD] <container|image>}. */
   public TraceResult trace(TraceRequest request) throws IOException {
     SlimRequest slim = request.slim();
-    if (request.commands().isEmpty() && request.runFile().isEmpty()) {
-      throw new UnusableInputException("give at least one command with --run or --run-file");
-    }
     Destination.checkOutput(slim.output());
-    try (Run run = Run.open(engine, reporter, clock)) {
-      Source source = new FindSource(run).find(slim.target(), slim.base());
-      if (!engine.networkExists(request.probe().network())) {
+    Optional<Path> seccompFile = request.seccompProfile();
+    if (seccompFile.isPresent()) {
+      WriteSeccompProfile.checkTarget(seccompFile.get());
+      if (request.forceLdDebug()) {
         throw new UnusableInputException(
-            "--network " + request.probe().network() + ": no such network");
+            "--seccomp-profile records syscalls with the ptrace tracer; it cannot be used with"
+                + " --ld-debug");
       }
+    }
+    try (Run run = Run.open(engine, reporter, clock)) {
+      Source found = new FindSource(run).find(slim.target(), slim.base());
+      Source source = new ApplyChanges(run).apply(found, slim.changes());
+      ProbeOptions options = ApplyChanges.forProbes(request.probe(), found, source);
+      if (!engine.networkExists(options.network())) {
+        throw new UnusableInputException("--network " + options.network() + ": no such network");
+      }
+      checkVolumes(options.run());
       if (request.forceLdDebug()) {
         reporter.warn(
             "--ld-debug sees the libraries programs load, not the data files they open: keep those"
                 + " with --include or a profile");
       }
       Destination destination = Destination.choose(engine, source, slim.tag(), slim.output());
-      Prober prober = Prober.choose(run, source, request.forceLdDebug());
+      Prober chosen = Prober.choose(run, source, request.forceLdDebug());
+      Prober prober = seccompFile.isPresent() ? chosen.recordingSyscalls() : chosen;
+      Optional<ProbeCommand> configProbe =
+          request.probesConfig()
+              ? Optional.of(
+                  new ConfigProbe(run)
+                      .command(
+                          source,
+                          request.configTimeout(),
+                          commandChanged(found, source),
+                          request.runConfig()))
+              : Optional.empty();
       String probeImage = new CommitProbeImage(run).imageFor(source);
       try (RootFs fs = new ReadFilesystem(run).read(source)) {
-        List<ProbeCommand> commands = PrepareCommands.of(request.commands(), request.runFile(), fs);
+        List<ProbeCommand> commands =
+            new ArrayList<>(PrepareCommands.of(request.commands(), request.runFile(), fs));
+        configProbe.ifPresent(commands::add);
         List<ProbeRun> probes =
             new Probe(run, prober)
-                .probe(
-                    slim.target(), probeImage, commands, request.probe(), request.expectTimeout());
+                .probe(slim.target(), probeImage, commands, options, request.expectTimeout());
+        List<String> mounted = MountContributor.paths(fs, options.run().mountTargets());
         TracedPaths traced =
             InterpretTraces.interpret(
-                fs, commands, probes, LinkerEnv.fromImageEnv(source.env()).path());
-        Built built = build(run, slim, source, fs, Optional.of(request), traced);
+                fs, commands, probes, LinkerEnv.fromImageEnv(source.env()).path(), mounted);
+        Optional<RuntimeSyscalls.Completed> seccomp = Optional.empty();
+        SyscallTable table = seccompFile.isPresent() ? SyscallTable.shipped() : null;
+        if (seccompFile.isPresent()) {
+          SeccompPolicy commandsPolicy =
+              new WriteSeccompProfile(run).policyOf(source, probes, table);
+          seccomp =
+              Optional.of(
+                  new RuntimeSyscalls(run, prober, table)
+                      .complete(probeImage, commandsPolicy, options));
+          reporter.info(
+              "seccomp: "
+                  + commandsPolicy.allowed().size()
+                  + " syscalls from the commands, "
+                  + seccomp.get().fromTrue().size()
+                  + " more from `true`, "
+                  + seccomp.get().runtime().size()
+                  + " more for the container runtime"
+                  + (seccomp.get().runtime().isEmpty()
+                      ? ""
+                      : " (" + String.join(", ", seccomp.get().runtime()) + ")"));
+        }
+        Optional<SeccompPolicy> policy = seccomp.map(RuntimeSyscalls.Completed::policy);
+        Built built = build(run, slim, source, fs, Optional.of(options), traced);
         if (request.saveProfile().isPresent()) {
           new SaveProfile(run)
-              .save(request.saveProfile().get(), source, probes, traced, built.closure(), fs);
+              .save(
+                  request.saveProfile().get(),
+                  source,
+                  probes,
+                  traced,
+                  built.closure(),
+                  fs,
+                  options.run(),
+                  policy);
         }
         MakeImage.Made made = built.make(run, fs, source, destination);
         List<Verification> verification = List.of();
@@ -137,17 +231,60 @@ public final class Workflows {
                       destination.tag(),
                       commands,
                       probes,
-                      request.probe(),
+                      options,
                       request.expectTimeout(),
                       fs,
-                      kept);
+                      kept,
+                      policy.map(p -> new Verify.Seccomp(p, table)));
+        }
+        Optional<SeccompResult> seccompResult = Optional.empty();
+        if (seccomp.isPresent()) {
+          boolean passed = verification.stream().allMatch(Verification::passed);
+          if (passed) {
+            new WriteSeccompProfile(run).write(seccompFile.get(), policy.get());
+          } else {
+            reporter.warn(
+                "the seccomp profile was not written to "
+                    + seccompFile.get()
+                    + ": verification failed");
+          }
+          seccompResult =
+              Optional.of(
+                  new SeccompResult(
+                      policy.get(),
+                      seccomp.get().fromTrue(),
+                      seccomp.get().runtime(),
+                      passed ? seccompFile : Optional.empty()));
         }
         return new TraceResult(
             built.result(source, destination, run, made),
             built.keep(),
             probes,
             verification,
-            traced.size());
+            traced.size(),
+            seccompResult);
+      }
+    }
+  }
+
+  /** Whether --change set the command the config probe runs. */
+  private static boolean commandChanged(Source before, Source after) {
+    var was = before.imageConfig().path("config");
+    var now = after.imageConfig().path("config");
+    return !was.path("Entrypoint").equals(now.path("Entrypoint"))
+        || !was.path("Cmd").equals(now.path("Cmd"));
+  }
+
+  /** A named volume must exist: the engine would make an empty one, which nobody removes. */
+  private void checkVolumes(RunOptions options) {
+    for (RunOptions.Mount m : options.mounts()) {
+      if (m.type() == RunOptions.MountType.VOLUME
+          && m.source().isPresent()
+          && !engine.volumeExists(m.source().get())) {
+        throw new UnusableInputException(
+            "no volume named "
+                + m.source().get()
+                + " (skinnywhale does not make volumes; create it with docker volume create)");
       }
     }
   }
@@ -158,7 +295,7 @@ public final class Workflows {
       SlimRequest request,
       Source source,
       RootFs fs,
-      Optional<TraceRequest> trace,
+      Optional<ProbeOptions> trace,
       TracedPaths traced)
       throws IOException {
     List<ProfileStore.Stored> loaded = new LoadProfiles(run, profiles).load(request.profiles(), fs);
@@ -174,6 +311,7 @@ public final class Workflows {
     }
     if (trace.isPresent()) {
       contributors.add(new TracedContributor());
+      contributors.add(new MountContributor(trace.get().run().externalTargets()));
     }
     if (!loaded.isEmpty()) {
       contributors.add(new ProfileContributor(loaded, request.strictProfiles()));
@@ -183,7 +321,7 @@ public final class Workflows {
             request.includes(), request.excludes(), request.bruteLib(), request.bruteUsrLib()));
     contributors.add(
         new RuntimeConfigContributor(
-            trace.flatMap(t -> t.probe().user()), trace.flatMap(t -> t.probe().workingDir())));
+            trace.flatMap(ProbeOptions::user), trace.flatMap(ProbeOptions::workingDir)));
     // After everything that keeps programs, before the static closure of it all.
     contributors.add(new ScriptClosureContributor());
     contributors.add(new SymbolNeedsContributor(new LoadProfiles(run, profiles).symbolNeeds()));
@@ -194,11 +332,11 @@ public final class Workflows {
     if (loaded.isEmpty() && trace.isEmpty()) {
       new SuggestProfiles(reporter, profiles).suggest(fs, planned.plan());
     }
-    return new Built(keep, planned);
+    return new Built(keep, planned, loaded);
   }
 
   /** What the plan step decided, on its way to an image. */
-  private record Built(KeepStrategy keep, Plan.Planned planned) {
+  private record Built(KeepStrategy keep, Plan.Planned planned, List<ProfileStore.Stored> loaded) {
     dev.skinnywhale.linker.Closure closure() {
       return planned.closure();
     }

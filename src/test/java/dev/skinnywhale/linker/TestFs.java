@@ -13,35 +13,35 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A tiny builder of in-memory image filesystems for resolver tests. */
-final class TestFs {
+/** A tiny builder of in-memory image filesystems for resolver and keep-plan tests. */
+public final class TestFs {
   private final List<FsNode> nodes = new ArrayList<>();
 
-  TestFs file(String path, byte[] content) {
+  public TestFs file(String path, byte[] content) {
     nodes.add(new FsNode.RegularFile(path, NodeMeta.of(0755), new BytesBlob(content)));
     return this;
   }
 
-  TestFs elf(String path, ElfFixture elf) {
+  public TestFs elf(String path, ElfFixture elf) {
     return file(path, elf.bytes());
   }
 
-  TestFs text(String path, String content) {
+  public TestFs text(String path, String content) {
     return file(path, content.getBytes(StandardCharsets.ISO_8859_1));
   }
 
-  TestFs link(String path, String target) {
+  public TestFs link(String path, String target) {
     nodes.add(new FsNode.Symlink(path, NodeMeta.of(0777), target));
     return this;
   }
 
-  TestFs dir(String path) {
+  public TestFs dir(String path) {
     nodes.add(new FsNode.Directory(path, NodeMeta.of(0755)));
     return this;
   }
 
   /** A usrmerged Debian amd64 skeleton: /lib → usr/lib, /lib64 → usr/lib64, ld.so and libc. */
-  TestFs debianBase() {
+  public TestFs debianBase() {
     return link("/lib", "usr/lib")
         .link("/lib64", "usr/lib64")
         .link("/bin", "usr/bin")
@@ -57,16 +57,16 @@ final class TestFs {
                 .interpreter("/lib64/ld-linux-x86-64.so.2"));
   }
 
-  static ElfFixture program(String... needed) {
+  public static ElfFixture program(String... needed) {
     return ElfFixture.x86_64().type(3).interpreter("/lib64/ld-linux-x86-64.so.2").needed(needed);
   }
 
-  static ElfFixture lib(String... needed) {
+  public static ElfFixture lib(String... needed) {
     return ElfFixture.x86_64().needed(needed);
   }
 
   /** The headers of a fixture, as the resolver reads them. */
-  static ElfInfo info(ElfFixture elf) {
+  public static ElfInfo info(ElfFixture elf) {
     try {
       return new ElfReader().read(ByteBuffer.wrap(elf.bytes()));
     } catch (ElfFormatException e) {
@@ -74,7 +74,7 @@ final class TestFs {
     }
   }
 
-  RootFs build() {
+  public RootFs build() {
     return RootFs.of(nodes);
   }
 }

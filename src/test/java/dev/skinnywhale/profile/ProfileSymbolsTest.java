@@ -57,12 +57,12 @@ class ProfileSymbolsTest {
   }
 
   @Test
-  void read_version1_isReadAsVersion2WithoutSymbols() {
+  void read_version1_keepsItsVersionWithoutSymbols() {
     Profile p = parse(V1);
-    assertEquals(Profile.SCHEMA_VERSION, p.schemaVersion());
+    assertEquals(1, p.schemaVersion());
     assertEquals(List.of(), p.symbols());
     assertFalse(p.isSymbolNeed());
-    assertTrue(json.write(p).startsWith("{\n  \"schemaVersion\": 2,\n"), json.write(p));
+    assertTrue(json.write(p).startsWith("{\n  \"schemaVersion\": 1,\n"), json.write(p));
     assertFalse(json.write(p).contains("symbols"), "an empty list is not written");
   }
 

@@ -56,6 +56,39 @@ class ProbeDirTest {
     assertInstanceOf(TracerStatus.Malformed.class, o.status());
   }
 
+  @Test
+  void testRead_syscallSummaryParsed_absentIsEmpty() throws IOException {
+    ProbeDir.Output o =
+        read(
+            ScriptedEngine.probeDir(
+                Map.of(
+                    "status",
+                    "ok exit=0 mode=syscall\n",
+                    "syscalls",
+                    "syscalls 1\nx86_64 ran 0 1\n")),
+            TracerKind.PTRACE);
+    assertEquals(
+        List.of(0, 1),
+        List.copyOf(
+            o.syscalls().orElseThrow().ran().get(dev.skinnywhale.seccomp.SyscallAbi.X86_64)));
+    assertEquals(
+        Optional.empty(),
+        read(ScriptedEngine.probeDir(Map.of("status", "ok exit=0\n")), TracerKind.PTRACE)
+            .syscalls());
+  }
+
+  @Test
+  void testRead_malformedSyscallSummary_namesTheTrace() {
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () ->
+                read(
+                    ScriptedEngine.probeDir(Map.of("syscalls", "syscalls 1\nx86_64 ran x\n")),
+                    TracerKind.PTRACE));
+    assertTrue(e.getMessage().contains("syscall summary of the trace of `x`:2:"), e.getMessage());
+  }
+
   /** A log over the limit is refused from its header, before any of it is read. */
   @Test
   void testRead_logOverTheLimitNamesFileAndLimit() {

@@ -4,6 +4,8 @@ import dev.skinnywhale.docker.Change;
 import dev.skinnywhale.docker.ContainerDetails;
 import dev.skinnywhale.docker.ContainerSpec;
 import dev.skinnywhale.docker.DockerEngine;
+import dev.skinnywhale.docker.EngineException;
+import dev.skinnywhale.docker.ExecResult;
 import dev.skinnywhale.docker.ImageDetails;
 import dev.skinnywhale.rootfs.NodeMeta;
 import dev.skinnywhale.tar.TarStreamWriter;
@@ -38,6 +40,27 @@ final class ScriptedEngine implements DockerEngine {
   final List<ContainerSpec> specs = new ArrayList<>();
   final List<String> calls = new ArrayList<>();
   final Map<String, Probe> running = new LinkedHashMap<>();
+
+  /** What each exec (a healthcheck try) does, in order: its exit code, empty while running. */
+  final Deque<Optional<Integer>> execs = new ArrayDeque<>();
+
+  /** The argv of every exec, in order. */
+  final List<List<String>> execArgv = new ArrayList<>();
+
+  /** Called at every exec (a test's clock moves on). */
+  Runnable onExec = () -> {};
+
+  @Override
+  public ExecResult exec(
+      String containerId, List<String> argv, List<String> env, Duration timeout) {
+    calls.add("exec " + n(containerId));
+    execArgv.add(List.copyOf(argv));
+    onExec.run();
+    if (execs.isEmpty()) {
+      throw new EngineException("container " + n(containerId) + " is not running");
+    }
+    return new ExecResult(execs.remove(), "health output " + execArgv.size());
+  }
 
   @Override
   public String createContainer(ContainerSpec spec) {

@@ -63,7 +63,34 @@ public final class FakeEngine implements DockerEngine {
    */
   public final Map<String, String> traceLogs = new TreeMap<>();
 
+  /** Image (id or tag) → what every container made from it prints (default: nothing). */
+  public final Map<String, String> outputs = new TreeMap<>();
+
+  /**
+   * Image (id or tag) → the message of the {@link EngineException} that starting a container of it
+   * throws (default: it starts).
+   */
+  public final Map<String, String> startFailures = new TreeMap<>();
+
   public ObjectNode containerConfig = JSON.createObjectNode();
+
+  /** Whether the container is running (a stopped one ran its command to its end). */
+  public boolean containerRunning = false;
+
+  /** The config of the image {@link #IMAGE_ID} ({@code config} of its image config). */
+  public ObjectNode imageConfig = JSON.createObjectNode();
+
+  /** Containers made from these specs are still running at their time limit (services). */
+  public java.util.function.Predicate<ContainerSpec> stillRunning = spec -> false;
+
+  /** Every exec: container id and argv. */
+  public final List<Map.Entry<String, List<String>>> execs = new ArrayList<>();
+
+  /** The exit code of an exec's argv (default 0). */
+  public java.util.function.Function<List<String>, Integer> execExit = argv -> 0;
+
+  /** The volumes that exist. */
+  public final java.util.Set<String> volumes = new java.util.TreeSet<>();
 
   public FakeEngine() {
     containerConfig.putArray("Cmd").add("/usr/bin/app");
@@ -88,7 +115,7 @@ public final class FakeEngine implements DockerEngine {
             CONTAINER_ID,
             "app",
             IMAGE_ID,
-            false,
+            containerRunning,
             "2026-01-02T03:04:05Z",
             1_000_000,
             containerConfig));
@@ -107,7 +134,7 @@ public final class FakeEngine implements DockerEngine {
     config.put("architecture", "amd64");
     config.put("os", "linux");
     config.put("created", "2025-01-01T00:00:00Z");
-    config.putObject("config");
+    config.set("config", imageConfig.deepCopy());
     return Optional.of(new ImageDetails(IMAGE_ID, List.of("base:1"), 500_000, List.of(), config));
   }
 
@@ -142,11 +169,32 @@ public final class FakeEngine implements DockerEngine {
   @Override
   public void start(String containerId) {
     calls.add("start " + containerId);
+    String failure = startFailures.get(created.getOrDefault(containerId, ""));
+    if (failure != null) {
+      throw new EngineException(failure);
+    }
   }
 
   @Override
   public Optional<Integer> waitFor(String containerId, Duration timeout) {
+    if (stillRunning.test(specs.get(containerId))) {
+      return Optional.empty();
+    }
     return Optional.of(exitCodes.getOrDefault(created.get(containerId), 0));
+  }
+
+  @Override
+  public dev.skinnywhale.docker.ExecResult exec(
+      String containerId, List<String> argv, List<String> env, Duration timeout) {
+    calls.add("exec " + containerId);
+    execs.add(Map.entry(containerId, List.copyOf(argv)));
+    return new dev.skinnywhale.docker.ExecResult(Optional.of(execExit.apply(argv)), "");
+  }
+
+  @Override
+  public boolean volumeExists(String name) {
+    calls.add("volumeExists " + name);
+    return volumes.contains(name);
   }
 
   @Override
@@ -156,7 +204,7 @@ public final class FakeEngine implements DockerEngine {
 
   @Override
   public String logs(String containerId) {
-    return "";
+    return outputs.getOrDefault(created.getOrDefault(containerId, ""), "");
   }
 
   @Override
@@ -175,10 +223,11 @@ public final class FakeEngine implements DockerEngine {
     String dir = "/" + path.substring(path.lastIndexOf('/') + 1);
     Map<String, byte[]> files = new TreeMap<>();
     files.put(dir + "/", new byte[0]);
-    files.put(
-        dir + "/status",
-        ("ok exit=" + exitCodes.getOrDefault(image, 0) + "\n")
-            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    String status =
+        stillRunning.test(specs.get(containerId))
+            ? "timeout\n"
+            : "ok exit=" + exitCodes.getOrDefault(image, 0) + "\n";
+    files.put(dir + "/status", status.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
     files.put(
         dir + "/trace.log",
         traceLogs.getOrDefault(image, "").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));

@@ -43,6 +43,11 @@ public record Source(
     return imageConfig.deepCopy();
   }
 
+  /** The same source with another config (the source's own, changed by --change). */
+  public Source withImageConfig(ObjectNode config) {
+    return new Source(kind, id, shortId, reference, imageId, config, size);
+  }
+
   /** The image's Env as "KEY=VALUE" entries. */
   public java.util.List<String> env() {
     java.util.List<String> out = new java.util.ArrayList<>();

@@ -5,6 +5,7 @@ import dev.skinnywhale.rootfs.RootFs;
 import dev.skinnywhale.trace.ProbeCommand;
 import dev.skinnywhale.trace.ProbeRun;
 import dev.skinnywhale.trace.ProbeRunner;
+import dev.skinnywhale.trace.ServiceProbe;
 import dev.skinnywhale.tracelog.AccessSet;
 import dev.skinnywhale.tracelog.TracedPaths;
 import java.util.ArrayList;
@@ -26,8 +27,23 @@ public final class InterpretTraces {
    */
   public static TracedPaths interpret(
       RootFs fs, List<ProbeCommand> commands, List<ProbeRun> probes, List<String> imagePath) {
+    return interpret(fs, commands, probes, imagePath, List.of());
+  }
+
+  /**
+   * @param mounted where the probe containers had mounts (--tmpfs, -v, --mount), as given and as
+   *     the image resolves them: what was used there is not the image's, and never counts
+   */
+  public static TracedPaths interpret(
+      RootFs fs,
+      List<ProbeCommand> commands,
+      List<ProbeRun> probes,
+      List<String> imagePath,
+      List<String> mounted) {
     List<AccessSet> accesses = probes.stream().map(ProbeRun::accesses).toList();
-    return TracedPaths.resolve(fs, accesses, programs(commands), imagePath, IGNORED_ROOTS);
+    List<String> ignored = new ArrayList<>(IGNORED_ROOTS);
+    ignored.addAll(mounted);
+    return TracedPaths.resolve(fs, accesses, programs(commands), imagePath, ignored);
   }
 
   /**
@@ -41,6 +57,10 @@ public final class InterpretTraces {
     for (ProbeCommand command : commands) {
       out.add(command.argv().get(0));
       command.script().ifPresent(script -> out.addAll(interpreter(script)));
+      command
+          .service()
+          .flatMap(ServiceProbe::health)
+          .ifPresent(health -> out.add(health.argv().get(0)));
     }
     return out;
   }

@@ -49,16 +49,16 @@ public record LoadProfiles(Run run, ProfileStore store) {
         continue;
       }
       List<ProfileStore.Stored> known = store.list();
-      List<String> picked =
-          ProfileApplier.auto(fs, known.stream().map(ProfileStore.Stored::profile).toList())
-              .stream()
-              .map(Profile::name)
-              .toList();
+      List<Profile> picked =
+          ProfileApplier.auto(fs, known.stream().map(ProfileStore.Stored::profile).toList());
+      List<String> pickedNames = picked.stream().map(Profile::name).toList();
       run.reporter()
           .info(
-              "--profile auto picked: " + (picked.isEmpty() ? "none" : String.join(", ", picked)));
+              "--profile auto picked: "
+                  + (pickedNames.isEmpty() ? "none" : String.join(", ", pickedNames)));
       for (ProfileStore.Stored s : known) {
-        if (picked.contains(s.profile().name())) {
+        // The stored profiles whose markers matched, by identity: two files may share a name.
+        if (picked.stream().anyMatch(p -> p == s.profile())) {
           out.putIfAbsent(s.name(), s);
         }
       }

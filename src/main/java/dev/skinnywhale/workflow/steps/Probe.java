@@ -11,9 +11,18 @@ import java.util.List;
 
 /**
  * Runs each smoke command in its own probe container under the tracer (or LD_DEBUG), in order. A
- * command that does not succeed in the source ends the build before anything is made.
+ * command that does not succeed in the source ends the build before anything is made; so does the
+ * image's own command (the config probe) when it exits non-zero before --config-timeout or its
+ * healthcheck does not pass.
  */
 public record Probe(Run run, Prober prober) {
+  /** What a failed probe of the image's own command adds to its message. */
+  static final String CONFIG_HINT =
+      ". This probe is the image's own command (its Entrypoint and Cmd, and its healthcheck):"
+          + " when that is not what the slim image should run — a container made with `docker run"
+          + " IMAGE apt-get install ...` keeps the install as its Cmd — set the command with"
+          + " --change 'CMD [\"program\", \"arg\"]' (or drop the healthcheck with --change"
+          + " 'HEALTHCHECK NONE'), or probe with --run";
 
   /**
    * @param target what the user named, for messages
@@ -44,7 +53,13 @@ public record Probe(Run run, Prober prober) {
                 + " ("
                 + probe.outcome()
                 + "); nothing was built. Its output ends with: "
-                + lastLine(probe.output()));
+                + lastLine(
+                    probe
+                        .health()
+                        .map(h -> h.output())
+                        .filter(o -> !o.isBlank())
+                        .orElse(probe.output()))
+                + (command.service().isPresent() ? CONFIG_HINT : ""));
       }
       run.reporter()
           .debug(

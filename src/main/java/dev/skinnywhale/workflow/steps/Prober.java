@@ -4,6 +4,7 @@ import dev.skinnywhale.trace.ProbeCommand;
 import dev.skinnywhale.trace.ProbeOptions;
 import dev.skinnywhale.trace.ProbeRun;
 import dev.skinnywhale.trace.ProbeRunner;
+import dev.skinnywhale.trace.ProbeSeccomp;
 import dev.skinnywhale.trace.TracerBinary;
 import dev.skinnywhale.trace.TracerKind;
 import dev.skinnywhale.workflow.run.Run;
@@ -21,11 +22,21 @@ public final class Prober {
   private final ProbeRunner runner;
   private final boolean ldDebug;
   private final byte[] tracer;
+  private final ProbeSeccomp traced;
 
-  private Prober(ProbeRunner runner, boolean ldDebug, byte[] tracer) {
+  private Prober(ProbeRunner runner, boolean ldDebug, byte[] tracer, ProbeSeccomp traced) {
     this.runner = runner;
     this.ldDebug = ldDebug;
     this.tracer = tracer;
+    this.traced = traced;
+  }
+
+  /**
+   * This prober, with every traced run also recording its syscalls (the tracer's {@code
+   * --syscalls}; ptrace only).
+   */
+  public Prober recordingSyscalls() {
+    return new Prober(runner, ldDebug, tracer, ProbeSeccomp.RECORD);
   }
 
   /** The tracer for the source's architecture, or LD_DEBUG when asked for. */
@@ -43,7 +54,8 @@ public final class Prober {
     return new Prober(
         new ProbeRunner(run.engine(), run.cleanup(), Map.of(SourceReader.TEMP_LABEL, "probe")),
         ldDebug,
-        tracer);
+        tracer,
+        ProbeSeccomp.NONE);
   }
 
   /** Whether probes are traced with LD_DEBUG (libraries only). */
@@ -57,12 +69,25 @@ public final class Prober {
     if (ldDebug) {
       return runner.run(image, command, options, TracerKind.LD_DEBUG, Optional.empty());
     }
-    return runner.trace(image, command, options, tracer);
+    return runner.trace(image, command, options, tracer, traced);
   }
 
   /** Runs {@code command} in a container of {@code image}, not traced. */
   public ProbeRun plain(String image, ProbeCommand command, ProbeOptions options)
       throws IOException {
     return runner.run(image, command, options, TracerKind.NONE, Optional.empty());
+  }
+
+  /** Runs {@code command} in a container of {@code image}, not traced, under a seccomp profile. */
+  public ProbeRun plainUnder(
+      String image, ProbeCommand command, ProbeOptions options, String seccompProfile)
+      throws IOException {
+    return runner.run(
+        image,
+        command,
+        options,
+        TracerKind.NONE,
+        Optional.empty(),
+        ProbeSeccomp.under(seccompProfile));
   }
 }

@@ -1,5 +1,6 @@
 package dev.skinnywhale.workflow.steps;
 
+import dev.skinnywhale.docker.RunOptions;
 import dev.skinnywhale.linker.Closure;
 import dev.skinnywhale.linker.Dependency;
 import dev.skinnywhale.profile.EntryType;
@@ -48,9 +49,38 @@ public record SaveProfile(Run run) {
       List<ProbeRun> probes,
       TracedPaths traced,
       Closure closure,
-      RootFs fs)
+      RootFs fs,
+      RunOptions options)
       throws IOException {
-    Profile profile = profileOf(target.name(), source, probes, traced, closure, fs);
+    save(target, source, probes, traced, closure, fs, options, Optional.empty());
+  }
+
+  /** {@link #save}, with the seccomp policy of the commands when the trace made one. */
+  public void save(
+      Target target,
+      Source source,
+      List<ProbeRun> probes,
+      TracedPaths traced,
+      Closure closure,
+      RootFs fs,
+      Optional<dev.skinnywhale.seccomp.SeccompPolicy> seccomp)
+      throws IOException {
+    save(target, source, probes, traced, closure, fs, RunOptions.NONE, seccomp);
+  }
+
+  /** {@link #save}, with the probes' run options and the commands' seccomp policy. */
+  public void save(
+      Target target,
+      Source source,
+      List<ProbeRun> probes,
+      TracedPaths traced,
+      Closure closure,
+      RootFs fs,
+      RunOptions options,
+      Optional<dev.skinnywhale.seccomp.SeccompPolicy> seccomp)
+      throws IOException {
+    Profile profile =
+        profileOf(target.name(), source, probes, traced, closure, fs, options).withSeccomp(seccomp);
     write(target.file(), profile);
     run.reporter().step("saved profile " + target.name() + " to " + target.file());
   }
@@ -62,6 +92,20 @@ public record SaveProfile(Run run) {
       TracedPaths traced,
       Closure closure,
       RootFs fs) {
+    return profileOf(name, source, probes, traced, closure, fs, RunOptions.NONE);
+  }
+
+  /**
+   * @param options the probe containers' {@code docker run} options, recorded with each command
+   */
+  static Profile profileOf(
+      String name,
+      Source source,
+      List<ProbeRun> probes,
+      TracedPaths traced,
+      Closure closure,
+      RootFs fs,
+      RunOptions options) {
     TracerKind kind =
         probes.stream().anyMatch(p -> p.tracer() == dev.skinnywhale.trace.TracerKind.LD_DEBUG)
             ? TracerKind.LD_DEBUG
@@ -73,7 +117,7 @@ public record SaveProfile(Run run) {
                     source.imageId(),
                     Optional.of(source.reference()),
                     Optional.of(source.architecture())));
-    probes.forEach(p -> b.command(p.command().text(), p.exitCode().orElse(-1)));
+    probes.forEach(p -> b.command(p.command().text(), p.exitCode().orElse(-1), options.args()));
     for (TracedPaths.Entry e : traced.entries().values()) {
       addHops(b, e.hops());
       List<Why> whys = e.uses().stream().map(SaveProfile::why).toList();

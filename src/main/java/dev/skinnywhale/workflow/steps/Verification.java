@@ -11,13 +11,27 @@ import java.util.Objects;
  * @param slimOutcome how it ended in the slim image
  * @param passed whether it ended the same way
  * @param missing what the slim image lacks, from a traced run there (empty when it passed)
+ * @param denied the syscalls the seccomp profile refused a command that ran without it (empty when
+ *     there was no profile, or it passed)
  */
 public record Verification(
-    String command, String fatOutcome, String slimOutcome, boolean passed, List<String> missing) {
+    String command,
+    String fatOutcome,
+    String slimOutcome,
+    boolean passed,
+    List<String> missing,
+    List<String> denied) {
   public Verification {
     Objects.requireNonNull(command, "command");
     Objects.requireNonNull(fatOutcome, "fatOutcome");
     Objects.requireNonNull(slimOutcome, "slimOutcome");
     missing = List.copyOf(missing);
+    denied = List.copyOf(denied);
+  }
+
+  /** Without a seccomp profile. */
+  public Verification(
+      String command, String fatOutcome, String slimOutcome, boolean passed, List<String> missing) {
+    this(command, fatOutcome, slimOutcome, passed, missing, List.of());
   }
 }

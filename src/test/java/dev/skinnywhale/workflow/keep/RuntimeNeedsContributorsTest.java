@@ -155,7 +155,8 @@ class RuntimeNeedsContributorsTest {
         List.of(),
         List.of(marker),
         List.of(symbol),
-        List.of(ProfileEntry.of(glob, EntryType.GLOB, Why.INCLUDE)));
+        List.of(ProfileEntry.of(glob, EntryType.GLOB, Why.INCLUDE)),
+        Optional.empty());
   }
 
   private static List<ProfileStore.Stored> needs() {

@@ -76,6 +76,11 @@ public final class TraceFixture {
   public static Source source() {
     ObjectNode config = new ObjectMapper().createObjectNode();
     config.putObject("config");
+    return source(config);
+  }
+
+  /** An image source with this image config ({@code config.User}, {@code config.Env}, ...). */
+  public static Source source(ObjectNode config) {
     return new Source(
         Source.Kind.IMAGE,
         "sha256:" + "a".repeat(64),

@@ -1,0 +1,109 @@
+package dev.skinnywhale.workflow.steps;
+
+import static dev.skinnywhale.workflow.steps.StepFixture.CLOCK;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.skinnywhale.trace.ProbeCommand;
+import dev.skinnywhale.trace.ProbeOptions;
+import dev.skinnywhale.trace.ProbeRun;
+import dev.skinnywhale.trace.TracerKind;
+import dev.skinnywhale.workflow.FakeEngine;
+import dev.skinnywhale.workflow.run.ProbeFailedException;
+import dev.skinnywhale.workflow.run.RecordingReporter;
+import dev.skinnywhale.workflow.run.Run;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Running the smoke commands traced in the source, in order, and stopping at the first failure. */
+class ProbeTest {
+  static final ProbeOptions OPTIONS =
+      new ProbeOptions(
+          "none", List.of(), Optional.empty(), Optional.empty(), Duration.ofSeconds(5));
+  static final String IMAGE = FakeEngine.IMAGE_ID;
+
+  final FakeEngine engine = new FakeEngine();
+  final RecordingReporter reporter = new RecordingReporter();
+  Run run;
+
+  @BeforeEach
+  void open() throws Exception {
+    run = Run.open(engine, reporter, CLOCK);
+  }
+
+  @AfterEach
+  void close() {
+    run.close();
+  }
+
+  @Test
+  void probe_everyCommandTracedInOrder() throws Exception {
+    engine.traceLogs.put(
+        IMAGE,
+        """
+        100   openat(AT_FDCWD</>, "/etc/app.conf", O_RDONLY) = 3</etc/app.conf>
+        100   +++ exited with 0 +++
+        """);
+    List<ProbeCommand> commands =
+        List.of(ProbeCommand.shell("/bin/sh", "app one"), ProbeCommand.shell("/bin/sh", "app two"));
+    List<ProbeRun> probes = probe(false, commands);
+
+    assertEquals(commands, probes.stream().map(ProbeRun::command).toList());
+    assertEquals(
+        List.of(List.of("/bin/sh", "-c", "app one"), List.of("/bin/sh", "-c", "app two")),
+        engine.specs.values().stream().map(s -> s.cmd().orElseThrow()).toList(),
+        "not run in order, or not one container each");
+    assertTrue(probes.stream().allMatch(p -> p.tracer() == TracerKind.PTRACE));
+    assertTrue(probes.get(0).accesses().successfulPaths().contains("/etc/app.conf"));
+    assertEquals(List.of("probing `app one`", "probing `app two`"), reporter.steps);
+    assertEquals(List.copyOf(engine.created.keySet()), engine.removed);
+  }
+
+  @Test
+  void probe_failingCommand_probeFailedNamingTheCommandAndItsLastOutputLine() throws Exception {
+    engine.exitCodes.put(IMAGE, 3);
+    engine.outputs.put(IMAGE, "starting\nerror: /etc/app.conf: no such file\n\n");
+    List<ProbeCommand> commands =
+        List.of(
+            ProbeCommand.shell("/bin/sh", "app --selftest"), ProbeCommand.shell("/bin/sh", "x"));
+    ProbeFailedException e = assertThrows(ProbeFailedException.class, () -> probe(false, commands));
+
+    assertTrue(e.getMessage().contains("`app --selftest` failed in app"), e.getMessage());
+    assertTrue(e.getMessage().contains("exit code 3"), e.getMessage());
+    assertTrue(
+        e.getMessage().endsWith("Its output ends with: error: /etc/app.conf: no such file"),
+        e.getMessage());
+    assertFalse(e.getMessage().contains("starting"), e.getMessage());
+    assertEquals(1, engine.created.size(), "ran on after the first failure");
+  }
+
+  @Test
+  void probe_failingCommandWithoutOutput_saysSo() {
+    engine.exitCodes.put(IMAGE, 1);
+    ProbeFailedException e =
+        assertThrows(
+            ProbeFailedException.class,
+            () -> probe(true, List.of(ProbeCommand.argv("app --selftest"))));
+    assertTrue(e.getMessage().endsWith("(no output)"), e.getMessage());
+  }
+
+  @Test
+  void probe_ldDebug_runsTheCommandAsItsEntrypointWithLdDebugSet() throws Exception {
+    List<ProbeRun> probes = probe(true, List.of(ProbeCommand.argv("app --selftest")));
+    assertEquals(TracerKind.LD_DEBUG, probes.get(0).tracer());
+    var spec = engine.specs.values().iterator().next();
+    assertEquals(Optional.of(List.of("app")), spec.entrypoint());
+    assertTrue(spec.env().contains("LD_DEBUG=libs,files"), spec.env().toString());
+  }
+
+  private List<ProbeRun> probe(boolean ldDebug, List<ProbeCommand> commands) throws Exception {
+    Prober prober = Prober.choose(run, StepFixture.image(run), ldDebug);
+    return new Probe(run, prober).probe("app", IMAGE, commands, OPTIONS, false);
+  }
+}
