@@ -1,7 +1,9 @@
 package dev.skinnywhale.workflow;
 
+import dev.skinnywhale.docker.ContainerDetails;
 import dev.skinnywhale.docker.DockerEngine;
 import dev.skinnywhale.docker.RunOptions;
+import dev.skinnywhale.image.ConfigChange;
 import dev.skinnywhale.linker.LinkerEnv;
 import dev.skinnywhale.profile.ProfileStore;
 import dev.skinnywhale.rootfs.RootFs;
@@ -267,6 +269,21 @@ public final class Workflows {
     }
   }
 
+  /**
+   * Whether the script closure reads the config's own command: not for a stopped container whose
+   * command --change did not set, as for the config probe — it ran to its end there, most likely
+   * the install that made the container ({@code docker run IMAGE sh -c 'apt-get install ...'}).
+   */
+  private boolean readsConfigCommand(Source source, List<ConfigChange> changes) {
+    if (source.kind() != Source.Kind.CONTAINER
+        || !ScriptClosureContributor.hasCommandScript(source.imageConfig().path("config"))
+        || changes.stream()
+            .anyMatch(c -> c instanceof ConfigChange.Cmd || c instanceof ConfigChange.Entrypoint)) {
+      return true;
+    }
+    return engine.findContainer(source.id()).map(ContainerDetails::running).orElse(false);
+  }
+
   /** Whether --change set the command the config probe runs. */
   private static boolean commandChanged(Source before, Source after) {
     var was = before.imageConfig().path("config");
@@ -323,7 +340,7 @@ public final class Workflows {
         new RuntimeConfigContributor(
             trace.flatMap(ProbeOptions::user), trace.flatMap(ProbeOptions::workingDir)));
     // After everything that keeps programs, before the static closure of it all.
-    contributors.add(new ScriptClosureContributor());
+    contributors.add(new ScriptClosureContributor(readsConfigCommand(source, request.changes())));
     contributors.add(new SymbolNeedsContributor(new LoadProfiles(run, profiles).symbolNeeds()));
     Plan.Planned planned =
         new Plan(run)

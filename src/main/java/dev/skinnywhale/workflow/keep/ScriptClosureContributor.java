@@ -14,22 +14,45 @@ import java.util.Set;
 /**
  * {@link Reason#SCRIPT}: the commands the kept shell scripts run and the files they source, found
  * on the image's PATH ({@link ScriptClosure}), and those of the {@code sh -c} strings of the image
- * config (Entrypoint + Cmd, and Healthcheck, whose {@code CMD-SHELL} form also needs /bin/sh). It
- * runs after the contributors that decide which scripts are kept and before the static closure,
- * which then brings the commands' libraries and interpreters. Scripts an exclude drops, and dpkg's
- * maintainer scripts (/var/lib/dpkg/info/, run by dpkg only), are not analysed. Names found
- * nowhere, and commands whose name is an expansion, are listed with --debug only.
+ * config (Entrypoint + Cmd, unless the caller says it is an install command, and Healthcheck, whose
+ * {@code CMD-SHELL} form also needs /bin/sh). It runs after the contributors that decide which
+ * scripts are kept and before the static closure, which then brings the commands' libraries and
+ * interpreters. Scripts an exclude drops, and dpkg's maintainer scripts (/var/lib/dpkg/info/, run
+ * by dpkg only), are not analysed. Names found nowhere, and commands whose name is an expansion,
+ * are listed with --debug only.
  */
 public final class ScriptClosureContributor implements KeepContributor {
   private static final Set<String> SHELLS = Set.of("sh", "dash", "bash", "ash");
   private static final int DEBUG_LINES = 200;
   private static final String DPKG_INFO = "/var/lib/dpkg/info/";
+  private static final String HEALTHCHECK = "config Healthcheck";
+
+  private final boolean configCommand;
+
+  /**
+   * @param configCommand whether the Entrypoint + Cmd's {@code sh -c} string is read (the caller
+   *     says no for a stopped container whose command is most likely the install that made it)
+   */
+  public ScriptClosureContributor(boolean configCommand) {
+    this.configCommand = configCommand;
+  }
 
   @Override
   public void contribute(Snapshot snapshot, KeepPlan.Builder plan, Reporter reporter) {
     RootFs fs = snapshot.fs();
     JsonNode config = snapshot.source().imageConfig().path("config");
-    List<ScriptClosure.InlineScript> inline = configScripts(config);
+    List<ScriptClosure.InlineScript> inline = new ArrayList<>();
+    for (ScriptClosure.InlineScript s : configScripts(config)) {
+      if (configCommand || s.where().equals(HEALTHCHECK)) {
+        inline.add(s);
+      } else {
+        reporter.debug(
+            "script: "
+                + s.where()
+                + " of the stopped container not read (most likely the command that made it; set"
+                + " one with --change 'CMD [...]')");
+      }
+    }
     // dpkg's maintainer scripts are run by dpkg alone, which a slim image does not run.
     List<String> roots =
         KeptFiles.of(fs, plan.build()).stream().filter(p -> !p.startsWith(DPKG_INFO)).toList();
@@ -92,6 +115,11 @@ public final class ScriptClosureContributor implements KeepContributor {
             + " names not found");
   }
 
+  /** Whether the config's Entrypoint + Cmd is {@code sh -c STRING} (a script this reads). */
+  public static boolean hasCommandScript(JsonNode config) {
+    return configScripts(config).stream().anyMatch(s -> !s.where().equals(HEALTHCHECK));
+  }
+
   /** The {@code sh -c} strings of Entrypoint + Cmd and of the Healthcheck. */
   static List<ScriptClosure.InlineScript> configScripts(JsonNode config) {
     List<ScriptClosure.InlineScript> out = new ArrayList<>();
@@ -109,10 +137,10 @@ public final class ScriptClosureContributor implements KeepContributor {
     List<String> test = strings(config.path("Healthcheck").path("Test"));
     if (!test.isEmpty()) {
       if (test.get(0).equals("CMD-SHELL") && test.size() > 1) {
-        out.add(new ScriptClosure.InlineScript("config Healthcheck", test.get(1)));
+        out.add(new ScriptClosure.InlineScript(HEALTHCHECK, test.get(1)));
       } else if (test.get(0).equals("CMD")) {
         shellString(test.subList(1, test.size()))
-            .ifPresent(s -> out.add(new ScriptClosure.InlineScript("config Healthcheck", s)));
+            .ifPresent(s -> out.add(new ScriptClosure.InlineScript(HEALTHCHECK, s)));
       }
     }
     return out;

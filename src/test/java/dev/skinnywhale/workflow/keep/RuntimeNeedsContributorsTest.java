@@ -130,7 +130,7 @@ class RuntimeNeedsContributorsTest {
             .add("/var/lib/dpkg/info/x.postinst", Reason.CHANGE_SET)
             .exclude(new dev.skinnywhale.assemble.PathGlob("/usr/share/doc"));
 
-    new ScriptClosureContributor().contribute(snapshot(fs, cfg), plan, reporter);
+    new ScriptClosureContributor(true).contribute(snapshot(fs, cfg), plan, reporter);
     Map<String, KeepEntry> kept = plan.build().entries();
     assertEquals(only(Reason.SCRIPT), kept.get("/usr/bin/mawk").reasons());
     assertTrue(kept.get("/usr/bin/awk").reasons().contains(Reason.SYMLINK_HOP));
@@ -157,6 +157,20 @@ class RuntimeNeedsContributorsTest {
         List.of(symbol),
         List.of(ProfileEntry.of(glob, EntryType.GLOB, Why.INCLUDE)),
         Optional.empty());
+  }
+
+  @Test
+  void scriptClosure_installCommandOfAStoppedContainer_notRead() {
+    file("/usr/bin/apt-get", 0755, program().bytes());
+    file("/usr/bin/curl", 0755, program().bytes());
+    ObjectNode cfg = config();
+    cfg.putArray("Cmd").add("sh").add("-c").add("apt-get update && apt-get install -y curl");
+    cfg.putObject("Healthcheck").putArray("Test").add("CMD").add("sh").add("-c").add("curl -f x");
+    KeepPlan.Builder plan = KeepPlan.builder();
+    new ScriptClosureContributor(false).contribute(snapshot(RootFs.of(nodes), cfg), plan, reporter);
+    Map<String, KeepEntry> kept = plan.build().entries();
+    assertFalse(kept.containsKey("/usr/bin/apt-get"), kept.toString());
+    assertTrue(kept.containsKey("/usr/bin/curl"), "the healthcheck is still read");
   }
 
   private static List<ProfileStore.Stored> needs() {
