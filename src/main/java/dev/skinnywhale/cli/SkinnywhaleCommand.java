@@ -93,9 +93,10 @@ public final class SkinnywhaleCommand implements Callable<Integer> {
     boolean debug = common.debug || context.envFlag("DEBUG");
     ConsoleReporter reporter = new ConsoleReporter(context.err(), debug, json);
     SlimResult result;
+    java.util.Optional<String> runId = common.runId(context);
     try (DockerEngine engine = context.engines().get()) {
       result =
-          new Workflows(engine, reporter, context.clock(), profiles.store(context, workDir))
+          new Workflows(engine, reporter, context.clock(), profiles.store(context, workDir), runId)
               .slim(request, seccompProfile);
     }
     if (json) {

@@ -233,9 +233,10 @@ public final class TraceCommand implements Callable<Integer> {
             Optional.ofNullable(seccompProfile).map(workDir::resolve));
     ConsoleReporter reporter = new ConsoleReporter(context.err(), debug, json);
     TraceResult result;
+    java.util.Optional<String> runId = common.runId(context);
     try (DockerEngine engine = context.engines().get()) {
       result =
-          new Workflows(engine, reporter, context.clock(), profiles.store(context, workDir))
+          new Workflows(engine, reporter, context.clock(), profiles.store(context, workDir), runId)
               .trace(request);
     }
     if (json) {

@@ -50,34 +50,4 @@ public record SlimRequest(
     Objects.requireNonNull(keep, "keep");
     changes = List.copyOf(changes);
   }
-
-  /** A request without --change. */
-  public SlimRequest(
-      String target,
-      Optional<String> base,
-      Optional<String> tag,
-      Optional<Path> output,
-      List<String> includes,
-      List<String> excludes,
-      boolean defaultExcludes,
-      boolean bruteLib,
-      boolean bruteUsrLib,
-      List<String> profiles,
-      boolean strictProfiles,
-      Optional<KeepStrategy> keep) {
-    this(
-        target,
-        base,
-        tag,
-        output,
-        includes,
-        excludes,
-        defaultExcludes,
-        bruteLib,
-        bruteUsrLib,
-        profiles,
-        strictProfiles,
-        keep,
-        List.of());
-  }
 }

@@ -91,12 +91,26 @@ public final class Workflows {
   private final Reporter reporter;
   private final Clock clock;
   private final ProfileStore profiles;
+  private final Optional<String> runId;
 
   public Workflows(DockerEngine engine, Reporter reporter, Clock clock, ProfileStore profiles) {
+    this(engine, reporter, clock, profiles, Optional.empty());
+  }
+
+  /**
+   * @param runId the label value of everything temporary the runs make (random when empty)
+   */
+  public Workflows(
+      DockerEngine engine,
+      Reporter reporter,
+      Clock clock,
+      ProfileStore profiles,
+      Optional<String> runId) {
     this.engine = engine;
     this.reporter = reporter;
     this.clock = clock;
     this.profiles = profiles;
+    this.runId = runId;
   }
 
   /** {@code skinnywhale <container|image>} and {@code skinnywhale build --profile P}. */
@@ -113,7 +127,7 @@ public final class Workflows {
     if (seccompProfile.isPresent()) {
       WriteSeccompProfile.checkTarget(seccompProfile.get());
     }
-    try (Run run = Run.open(engine, reporter, clock)) {
+    try (Run run = Run.open(engine, reporter, clock, runId)) {
       Source source = new FindSource(run).find(request.target(), request.base());
       source = new ApplyChanges(run).apply(source, request.changes());
       Destination destination = Destination.choose(engine, source, request.tag(), request.output());
@@ -147,7 +161,7 @@ public final class Workflows {
                 + " --ld-debug");
       }
     }
-    try (Run run = Run.open(engine, reporter, clock)) {
+    try (Run run = Run.open(engine, reporter, clock, runId)) {
       Source found = new FindSource(run).find(slim.target(), slim.base());
       Source source = new ApplyChanges(run).apply(found, slim.changes());
       ProbeOptions options = ApplyChanges.forProbes(request.probe(), found, source);

@@ -3,7 +3,7 @@ package dev.skinnywhale.workflow;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.skinnywhale.workflow.steps.SourceReader;
+import dev.skinnywhale.workflow.run.Run;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -166,15 +166,31 @@ final class DockerCli {
     }
   }
 
-  /** Ids of containers that skinnywhale marked as temporary. */
+  /**
+   * The run id every skinnywhale this test JVM starts runs with ({@code SKINNYWHALE_RUN_ID}): the
+   * leftover checks count what these runs made, not what other runs on the same engine make.
+   */
+  static final String RUN_ID = "it-" + java.util.UUID.randomUUID();
+
+  /** Ids of temporary containers that skinnywhale runs of this JVM left. */
   static List<String> temporaryContainers() {
-    String out = ok("ps", "-aq", "--filter", "label=" + SourceReader.TEMP_LABEL).out().strip();
+    String out =
+        ok("ps", "-aq", "--filter", "label=" + Run.TEMP_LABEL, "--filter", runLabel())
+            .out()
+            .strip();
     return out.isEmpty() ? List.of() : List.of(out.split("\\s+"));
   }
 
-  /** Ids of images that skinnywhale marked as temporary. */
+  /** Ids of temporary images that skinnywhale runs of this JVM left. */
   static List<String> temporaryImages() {
-    String out = ok("images", "-q", "--filter", "label=" + SourceReader.TEMP_LABEL).out().strip();
+    String out =
+        ok("images", "-q", "--filter", "label=" + Run.TEMP_LABEL, "--filter", runLabel())
+            .out()
+            .strip();
     return out.isEmpty() ? List.of() : List.of(out.split("\\s+"));
+  }
+
+  private static String runLabel() {
+    return "label=" + Run.RUN_LABEL + "=" + RUN_ID;
   }
 }

@@ -30,6 +30,7 @@ final class Skinnywhale {
       try {
         ProcessBuilder pb =
             new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().put("SKINNYWHALE_RUN_ID", DockerCli.RUN_ID);
         pb.environment().putAll(env);
         long start = System.nanoTime();
         Process p = pb.start();

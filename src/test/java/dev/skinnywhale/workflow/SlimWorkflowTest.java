@@ -158,7 +158,8 @@ class SlimWorkflowTest {
                     false,
                     List.of(),
                     false,
-                    Optional.empty()));
+                    Optional.empty(),
+                    List.of()));
     assertEquals(Source.Kind.IMAGE, result.source().kind());
     assertEquals(1, engine.created.size());
     assertEquals(List.copyOf(engine.created.keySet()), engine.removed);
@@ -189,7 +190,8 @@ class SlimWorkflowTest {
             false,
             List.of(),
             false,
-            Optional.empty());
+            Optional.empty(),
+            List.of());
     assertThrows(NotFoundException.class, () -> workflow().run(r));
   }
 
@@ -206,7 +208,8 @@ class SlimWorkflowTest {
         false,
         List.of(),
         false,
-        Optional.empty());
+        Optional.empty(),
+        List.of());
   }
 
   private SlimRequest request(Optional<String> tag, List<String> includes, List<String> excludes) {
@@ -222,7 +225,8 @@ class SlimWorkflowTest {
         false,
         List.of(),
         false,
-        Optional.empty());
+        Optional.empty(),
+        List.of());
   }
 
   private Slim workflow() {

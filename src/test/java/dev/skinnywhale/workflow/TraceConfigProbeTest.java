@@ -331,7 +331,8 @@ class TraceConfigProbeTest {
         false,
         save,
         runConfig,
-        Duration.ofSeconds(3));
+        Duration.ofSeconds(3),
+        Optional.empty());
   }
 
   private SlimRequest slimRequest(List<String> changes) {

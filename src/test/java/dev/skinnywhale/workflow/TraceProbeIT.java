@@ -151,12 +151,13 @@ class TraceProbeIT {
   @Test
   void trace_interrupted_removesEverythingItMade() throws Exception {
     Path launcher = Path.of("target", "skinnywhale").toAbsolutePath();
-    Process p =
+    ProcessBuilder pb =
         new ProcessBuilder(
                 launcher.toString(), "trace", "--run", "sleep 300", "--timeout", "200", BASE)
             .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().put("SKINNYWHALE_RUN_ID", DockerCli.RUN_ID);
+    Process p = pb.start();
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
       while (DockerCli.temporaryContainers().isEmpty() && System.nanoTime() < deadline) {

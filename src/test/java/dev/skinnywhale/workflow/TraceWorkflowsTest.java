@@ -200,7 +200,8 @@ class TraceWorkflowsTest {
             false,
             List.of(),
             false,
-            Optional.of(keep));
+            Optional.of(keep),
+            List.of());
     return new TraceRequest(
         slim,
         List.of("app --selftest"),
@@ -210,7 +211,10 @@ class TraceWorkflowsTest {
         false,
         true,
         false,
-        save);
+        save,
+        false,
+        TraceRequest.DEFAULT_CONFIG_TIMEOUT,
+        Optional.empty());
   }
 
   private Workflows workflows() {

@@ -4,6 +4,8 @@ import dev.skinnywhale.docker.DockerEngine;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * What every step of one command shares: the engine, the reporter, the step runner, the undo list
@@ -11,6 +13,17 @@ import java.time.Clock;
  * temporary container, image and file the run made, newest first.
  */
 public final class Run implements AutoCloseable {
+  /** Label put on every container and image skinnywhale creates, so a leftover can be found. */
+  public static final String TEMP_LABEL = "dev.skinnywhale.temporary";
+
+  /** Label naming the run that made a temporary container or image. */
+  public static final String RUN_LABEL = "dev.skinnywhale.run";
+
+  /** What a run id may be: a label value that is safe in every engine's filters. */
+  private static final java.util.regex.Pattern RUN_ID =
+      java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+
+  private final String runId;
   private final DockerEngine engine;
   private final Reporter reporter;
   private final StepRunner steps;
@@ -19,12 +32,14 @@ public final class Run implements AutoCloseable {
   private final Path tempDir;
 
   private Run(
+      String runId,
       DockerEngine engine,
       Reporter reporter,
       StepRunner steps,
       Cleanup cleanup,
       ShutdownGuard guard,
       Path tempDir) {
+    this.runId = runId;
     this.engine = engine;
     this.reporter = reporter;
     this.steps = steps;
@@ -34,16 +49,50 @@ public final class Run implements AutoCloseable {
   }
 
   public static Run open(DockerEngine engine, Reporter reporter, Clock clock) throws IOException {
+    return open(engine, reporter, clock, Optional.empty());
+  }
+
+  /**
+   * A run whose temporary containers and images carry {@code runId} (a random one when empty), so
+   * that whoever started it can find what it made even while other runs share the engine.
+   *
+   * @throws IllegalArgumentException when the id is not a safe label value
+   */
+  public static Run open(
+      DockerEngine engine, Reporter reporter, Clock clock, Optional<String> runId)
+      throws IOException {
+    String id = runId.orElseGet(() -> java.util.UUID.randomUUID().toString());
+    checkRunId(id);
     Cleanup cleanup = new Cleanup(reporter);
     ShutdownGuard guard = ShutdownGuard.install(cleanup);
     try {
       Path tempDir = TempFiles.createDirectory(cleanup);
-      return new Run(engine, reporter, new StepRunner(clock, reporter), cleanup, guard, tempDir);
+      reporter.debug("run " + id + ": temporary containers and images are labelled " + RUN_LABEL);
+      return new Run(
+          id, engine, reporter, new StepRunner(clock, reporter), cleanup, guard, tempDir);
     } catch (IOException | RuntimeException e) {
       guard.close();
       cleanup.close();
       throw e;
     }
+  }
+
+  /** Throws {@link IllegalArgumentException} unless {@code id} may be used as a run id. */
+  public static void checkRunId(String id) {
+    if (!RUN_ID.matcher(id).matches()) {
+      throw new IllegalArgumentException(
+          "a run id is 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit: "
+              + id);
+    }
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  /** The labels of a temporary container or image this run makes, {@code what} it is for. */
+  public Map<String, String> labels(String what) {
+    return Map.of(TEMP_LABEL, what, RUN_LABEL, runId);
   }
 
   public DockerEngine engine() {

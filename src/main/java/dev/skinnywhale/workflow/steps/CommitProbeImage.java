@@ -2,7 +2,6 @@ package dev.skinnywhale.workflow.steps;
 
 import dev.skinnywhale.workflow.run.Run;
 import dev.skinnywhale.workflow.run.Source;
-import java.util.Map;
 
 /**
  * The image the probe containers are made from: a container is committed to a temporary image
@@ -20,8 +19,7 @@ public record CommitProbeImage(Run run) {
             "commit",
             "preparing the probe image",
             () -> {
-              String image =
-                  run.engine().commit(source.id(), Map.of(SourceReader.TEMP_LABEL, "probe-image"));
+              String image = run.engine().commit(source.id(), run.labels("probe-image"));
               run.cleanup().add("temporary image " + image, () -> run.engine().removeImage(image));
               return image;
             });

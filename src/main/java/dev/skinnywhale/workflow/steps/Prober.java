@@ -11,7 +11,6 @@ import dev.skinnywhale.workflow.run.Run;
 import dev.skinnywhale.workflow.run.Source;
 import dev.skinnywhale.workflow.run.UnusableInputException;
 import java.io.IOException;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -52,7 +51,7 @@ public final class Prober {
                                 + source.architecture()
                                 + " in this build; use --ld-debug"));
     return new Prober(
-        new ProbeRunner(run.engine(), run.cleanup(), Map.of(SourceReader.TEMP_LABEL, "probe")),
+        new ProbeRunner(run.engine(), run.cleanup(), run.labels("probe")),
         ldDebug,
         tracer,
         ProbeSeccomp.NONE);

@@ -43,32 +43,12 @@ public record SaveProfile(Run run) {
     }
   }
 
-  public void save(
-      Target target,
-      Source source,
-      List<ProbeRun> probes,
-      TracedPaths traced,
-      Closure closure,
-      RootFs fs,
-      RunOptions options)
-      throws IOException {
-    save(target, source, probes, traced, closure, fs, options, Optional.empty());
-  }
-
-  /** {@link #save}, with the seccomp policy of the commands when the trace made one. */
-  public void save(
-      Target target,
-      Source source,
-      List<ProbeRun> probes,
-      TracedPaths traced,
-      Closure closure,
-      RootFs fs,
-      Optional<dev.skinnywhale.seccomp.SeccompPolicy> seccomp)
-      throws IOException {
-    save(target, source, probes, traced, closure, fs, RunOptions.NONE, seccomp);
-  }
-
-  /** {@link #save}, with the probes' run options and the commands' seccomp policy. */
+  /**
+   * Writes the profile.
+   *
+   * @param options the probes' run options, recorded with each command
+   * @param seccomp the commands' seccomp policy, when the trace made one
+   */
   public void save(
       Target target,
       Source source,
@@ -83,16 +63,6 @@ public record SaveProfile(Run run) {
         profileOf(target.name(), source, probes, traced, closure, fs, options).withSeccomp(seccomp);
     write(target.file(), profile);
     run.reporter().step("saved profile " + target.name() + " to " + target.file());
-  }
-
-  static Profile profileOf(
-      String name,
-      Source source,
-      List<ProbeRun> probes,
-      TracedPaths traced,
-      Closure closure,
-      RootFs fs) {
-    return profileOf(name, source, probes, traced, closure, fs, RunOptions.NONE);
   }
 
   /**

@@ -33,8 +33,6 @@ import java.util.TreeSet;
  * export an image) is registered with the run's {@link Cleanup} before anything else happens.
  */
 public final class SourceReader {
-  /** Label put on every container and image skinnywhale creates, so a leftover can be found. */
-  public static final String TEMP_LABEL = "dev.skinnywhale.temporary";
 
   /**
    * What the engine itself puts into every container's filesystem (mount points for the files it
@@ -70,11 +68,13 @@ public final class SourceReader {
   private final DockerEngine engine;
   private final Reporter reporter;
   private final Path tempDir;
+  private final java.util.function.Function<String, Map<String, String>> labels;
 
   public SourceReader(Run run) {
     this.engine = run.engine();
     this.reporter = run.reporter();
     this.tempDir = run.tempDir();
+    this.labels = run::labels;
   }
 
   /** A container (id, prefix or name) if one matches, else an image; containers win a tie. */
@@ -144,8 +144,7 @@ public final class SourceReader {
   /** An image's filesystem, read through a created (never started) temporary container. */
   public RootFs imageFilesystem(String imageId, String reference, Cleanup cleanup)
       throws IOException {
-    String temp =
-        engine.createContainer(ContainerSpec.forExport(imageId, Map.of(TEMP_LABEL, "export")));
+    String temp = engine.createContainer(ContainerSpec.forExport(imageId, labels.apply("export")));
     Runnable remove =
         cleanup.add("temporary container " + shortId(temp), () -> engine.removeContainer(temp));
     try {

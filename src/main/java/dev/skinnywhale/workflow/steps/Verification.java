@@ -27,6 +27,9 @@ public record Verification(
     Objects.requireNonNull(slimOutcome, "slimOutcome");
     missing = List.copyOf(missing);
     denied = List.copyOf(denied);
+    if (passed && !(missing.isEmpty() && denied.isEmpty())) {
+      throw new IllegalArgumentException("a passed verification names nothing missing: " + command);
+    }
   }
 
   /** Without a seccomp profile. */

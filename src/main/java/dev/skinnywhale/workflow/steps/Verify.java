@@ -41,8 +41,11 @@ public record Verify(Run run, Prober prober) {
   }
 
   /**
-   * {@link #verify(String, List, List, ProbeOptions, boolean, RootFs, Set)}, every command under
-   * {@code seccomp}'s profile when there is one ({@code prober} must record syscalls then).
+   * Runs every command in the slim image {@code tag}, under {@code seccomp}'s profile when there is
+   * one ({@code prober} must record syscalls then).
+   *
+   * @param probes the source runs, in command order
+   * @param kept every path of the slim layer
    */
   public List<Verification> verify(
       String tag,
@@ -54,9 +57,6 @@ public record Verify(Run run, Prober prober) {
       Set<String> kept,
       Optional<Seccomp> seccomp)
       throws IOException {
-    if (seccomp.isEmpty()) {
-      return verify(tag, commands, probes, options, expectTimeout, fs, kept);
-    }
     List<Verification> out = new ArrayList<>();
     for (int i = 0; i < commands.size(); i++) {
       ProbeCommand command = commands.get(i);
@@ -65,10 +65,16 @@ public record Verify(Run run, Prober prober) {
           run.steps()
               .run(
                   "verify",
-                  "verifying `" + command.text() + "` in " + tag + " under the seccomp profile",
+                  "verifying `"
+                      + command.text()
+                      + "` in "
+                      + tag
+                      + (seccomp.isPresent() ? " under the seccomp profile" : ""),
                   () -> {
                     Optional<Verification> under =
-                        underProfile(tag, command, fat, options, expectTimeout, seccomp.get());
+                        seccomp.isPresent()
+                            ? underProfile(tag, command, fat, options, expectTimeout, seccomp.get())
+                            : Optional.empty();
                     return under.isPresent()
                         ? under.get()
                         : one(tag, command, fat, options, expectTimeout, fs, kept);
@@ -131,33 +137,6 @@ public record Verify(Run run, Prober prober) {
     denied.forEach(d -> run.reporter().warn("denied by the seccomp profile: " + d));
     return Optional.of(
         new Verification(command.text(), fat.outcome(), why, false, List.of(), denied));
-  }
-
-  /**
-   * @param probes the source runs, in command order
-   * @param kept every path of the slim layer
-   */
-  public List<Verification> verify(
-      String tag,
-      List<ProbeCommand> commands,
-      List<ProbeRun> probes,
-      ProbeOptions options,
-      boolean expectTimeout,
-      RootFs fs,
-      Set<String> kept)
-      throws IOException {
-    List<Verification> out = new ArrayList<>();
-    for (int i = 0; i < commands.size(); i++) {
-      ProbeCommand command = commands.get(i);
-      ProbeRun fat = probes.get(i);
-      out.add(
-          run.steps()
-              .run(
-                  "verify",
-                  "verifying `" + command.text() + "` in " + tag,
-                  () -> one(tag, command, fat, options, expectTimeout, fs, kept)));
-    }
-    return out;
   }
 
   private Verification one(

@@ -22,11 +22,7 @@ class CommitProbeImageTest {
       assertEquals(FakeEngine.COMMITTED_ID, image);
       assertTrue(
           engine.calls.contains(
-              "commit "
-                  + FakeEngine.CONTAINER_ID
-                  + " {"
-                  + SourceReader.TEMP_LABEL
-                  + "=probe-image}"),
+              "commit " + FakeEngine.CONTAINER_ID + " " + run.labels("probe-image")),
           engine.calls.toString());
       assertEquals(List.of(), engine.removedImages, "removed while the run still needs it");
       assertTrue(run.steps().timings().containsKey("commit"));

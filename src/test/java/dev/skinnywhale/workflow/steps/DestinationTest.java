@@ -135,7 +135,8 @@ class DestinationTest {
             false,
             List.of(),
             false,
-            Optional.empty());
+            Optional.empty(),
+            List.of());
     assertThrows(NoSuchFileException.class, () -> workflows.slim(request));
     assertEquals(List.of(), fresh.calls);
   }

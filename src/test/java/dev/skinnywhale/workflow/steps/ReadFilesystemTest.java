@@ -45,7 +45,7 @@ class ReadFilesystemTest {
       String temp = engine.created.keySet().iterator().next();
       assertEquals(FakeEngine.IMAGE_ID, engine.created.get(temp));
       ContainerSpec spec = engine.specs.get(temp);
-      assertEquals(Map.of(SourceReader.TEMP_LABEL, "export"), spec.labels());
+      assertEquals(Map.of(Run.TEMP_LABEL, "export", Run.RUN_LABEL, run.runId()), spec.labels());
       assertEquals("none", spec.network());
       assertTrue(
           engine.calls.stream().noneMatch(c -> c.startsWith("start ")), "the container was run");

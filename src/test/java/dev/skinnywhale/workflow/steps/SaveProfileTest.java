@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.skinnywhale.docker.RunOptions;
 import dev.skinnywhale.linker.Closure;
 import dev.skinnywhale.linker.ClosureResolver;
 import dev.skinnywhale.linker.Dependency;
@@ -158,8 +159,10 @@ class SaveProfileTest {
     Closure shuffled = new Closure(reversed, closure.unresolved(), closure.broken());
     TracedPaths traced = traced(parse(LOG));
     assertEquals(
-        SaveProfile.profileOf("app", TraceFixture.source(), probes, traced, closure, FS),
-        SaveProfile.profileOf("app", TraceFixture.source(), probes, traced, shuffled, FS));
+        SaveProfile.profileOf(
+            "app", TraceFixture.source(), probes, traced, closure, FS, RunOptions.NONE),
+        SaveProfile.profileOf(
+            "app", TraceFixture.source(), probes, traced, shuffled, FS, RunOptions.NONE));
   }
 
   @Test
@@ -177,7 +180,8 @@ class SaveProfileTest {
               traced(parse(LOG)),
               buildClosure(),
               FS,
-              dev.skinnywhale.docker.RunOptions.NONE);
+              RunOptions.NONE,
+              Optional.empty());
       first = Files.readAllBytes(file);
       new SaveProfile(run)
           .save(
@@ -187,7 +191,8 @@ class SaveProfileTest {
               traced(parse(LOG)),
               buildClosure(),
               FS,
-              dev.skinnywhale.docker.RunOptions.NONE);
+              RunOptions.NONE,
+              Optional.empty());
     }
     assertArrayEquals(first, Files.readAllBytes(file));
     try (Stream<Path> files = Files.list(file.getParent())) {
@@ -216,7 +221,13 @@ class SaveProfileTest {
 
   private static Profile profile(List<ProbeRun> probes) throws Exception {
     return SaveProfile.profileOf(
-        "app", TraceFixture.source(), probes, traced(probes.get(0).accesses()), buildClosure(), FS);
+        "app",
+        TraceFixture.source(),
+        probes,
+        traced(probes.get(0).accesses()),
+        buildClosure(),
+        FS,
+        RunOptions.NONE);
   }
 
   private static Map<String, ProfileEntry> byPath(Profile profile) {

@@ -135,7 +135,15 @@ class VerifyTest {
   private List<Verification> verify(boolean ldDebug, ProbeRun fat) throws Exception {
     Prober prober = Prober.choose(run, StepFixture.image(run), ldDebug);
     return new Verify(run, prober)
-        .verify(TAG, List.of(COMMAND), List.of(fat), OPTIONS, false, FS, Set.of("/usr/bin/java"));
+        .verify(
+            TAG,
+            List.of(COMMAND),
+            List.of(fat),
+            OPTIONS,
+            false,
+            FS,
+            Set.of("/usr/bin/java"),
+            Optional.empty());
   }
 
   private static ProbeRun fat(int exitCode) throws Exception {
