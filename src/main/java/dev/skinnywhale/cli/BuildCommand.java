@@ -31,7 +31,10 @@ public final class BuildCommand implements Callable<Integer> {
   @Parameters(
       index = "0",
       paramLabel = "CONTAINER|IMAGE",
-      description = "Container (id, id prefix or name) or image reference.")
+      description =
+          "Container (id, id prefix or name) or image reference of the engine; or"
+              + " docker-archive:FILE[:NAME], oci-archive:FILE[:NAME], oci:DIR[:NAME],"
+              + " docker://REGISTRY/NAME[:TAG|@DIGEST].")
   String target;
 
   @Mixin ProfileOptions profiles;

@@ -3,6 +3,8 @@ package dev.skinnywhale.cli;
 import dev.skinnywhale.docker.EngineException;
 import dev.skinnywhale.docker.EngineUnavailableException;
 import dev.skinnywhale.image.ConfigChangeException;
+import dev.skinnywhale.image.ImageFormatException;
+import dev.skinnywhale.image.registry.RegistryException;
 import dev.skinnywhale.profile.ProfileException;
 import dev.skinnywhale.workflow.run.NotFoundException;
 import dev.skinnywhale.workflow.run.ProbeFailedException;
@@ -22,6 +24,7 @@ public final class ExitCodes {
   public static final int ENGINE = 7;
   public static final int VERIFY_FAILED = 8;
   public static final int PROBE_FAILED = 9;
+  public static final int REGISTRY = 10;
   public static final int INTERRUPTED = 130;
 
   /** The exit-code section of every command's help. */
@@ -37,6 +40,7 @@ public final class ExitCodes {
     "7:The Docker engine refused a call (load, create, commit, ...).",
     "8:Verification failed: the slim image does not run the commands as the source did.",
     "9:A probe command failed in the source image.",
+    "10:A registry could not be reached or refused (credentials, --insecure-registry).",
     "130:Interrupted (Ctrl-C); temporary containers, images and files were removed.",
   };
 
@@ -53,10 +57,15 @@ public final class ExitCodes {
     if (e instanceof ProbeFailedException) {
       return PROBE_FAILED;
     }
+    if (e instanceof RegistryException r) {
+      return r.kind() == RegistryException.Kind.NOT_FOUND ? NOT_FOUND : REGISTRY;
+    }
     if (e instanceof NotFoundException) {
       return NOT_FOUND;
     }
-    if (e instanceof UnusableInputException || e instanceof ProfileException) {
+    if (e instanceof UnusableInputException
+        || e instanceof ProfileException
+        || e instanceof ImageFormatException) {
       return UNUSABLE_INPUT;
     }
     if (e instanceof IOException || e instanceof UncheckedIOException) {

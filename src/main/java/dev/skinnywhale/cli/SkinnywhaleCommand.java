@@ -38,7 +38,10 @@ public final class SkinnywhaleCommand implements Callable<Integer> {
       index = "0",
       paramLabel = "CONTAINER|IMAGE",
       arity = "0..1",
-      description = "Container (id, id prefix or name; running or stopped) or image reference.")
+      description =
+          "Container (id, id prefix or name; running or stopped) or image reference of the"
+              + " engine; or docker-archive:FILE[:NAME], oci-archive:FILE[:NAME], oci:DIR[:NAME],"
+              + " docker://REGISTRY/NAME[:TAG|@DIGEST] (read without an engine).")
   String target;
 
   @Mixin SlimOptions slim;
@@ -96,7 +99,13 @@ public final class SkinnywhaleCommand implements Callable<Integer> {
     java.util.Optional<String> runId = common.runId(context);
     try (DockerEngine engine = context.engines().get()) {
       result =
-          new Workflows(engine, reporter, context.clock(), profiles.store(context, workDir), runId)
+          new Workflows(
+                  engine,
+                  reporter,
+                  context.clock(),
+                  profiles.store(context, workDir),
+                  context.env(),
+                  runId)
               .slim(request, seccompProfile);
     }
     if (json) {

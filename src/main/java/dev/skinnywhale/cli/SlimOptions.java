@@ -1,10 +1,14 @@
 package dev.skinnywhale.cli;
 
 import dev.skinnywhale.image.ChangeParser;
+import dev.skinnywhale.image.Compression;
 import dev.skinnywhale.image.ConfigChange;
+import dev.skinnywhale.image.ImageReference;
+import dev.skinnywhale.image.ImageTag;
+import dev.skinnywhale.image.Transport;
+import dev.skinnywhale.workflow.ImageOptions;
 import dev.skinnywhale.workflow.SlimRequest;
 import dev.skinnywhale.workflow.run.KeepStrategy;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +21,9 @@ public final class SlimOptions {
   @Option(
       names = "--base",
       paramLabel = "IMAGE",
-      description = "For an image: keep only what differs from this image (plus the closure).")
+      description =
+          "For an image: keep only what differs from this image (plus the closure). Any"
+              + " transport, as for the input.")
   String base;
 
   @Option(
@@ -28,9 +34,26 @@ public final class SlimOptions {
 
   @Option(
       names = {"-o", "--output"},
-      paramLabel = "FILE",
-      description = "Write a `docker load` archive to FILE instead of loading the image.")
-  Path output;
+      paramLabel = "FILE|TRANSPORT:REF",
+      description =
+          "Write the image instead of loading it: FILE or docker-archive:FILE[:NAME] (a `docker"
+              + " load` archive that is also an OCI layout), oci-archive:FILE[:NAME],"
+              + " oci:DIR[:NAME], docker://REGISTRY/NAME[:TAG] (push), docker-daemon:TAG (load).")
+  String output;
+
+  @Option(
+      names = "--compression",
+      paramLabel = "gzip|zstd",
+      description =
+          "Compression of the layer in archives, OCI layouts and registries (default: gzip)."
+              + " zstd needs a newer engine (containerd 1.5+, podman) to pull or load.")
+  String compression = "gzip";
+
+  @Option(
+      names = "--insecure-registry",
+      paramLabel = "HOST[:PORT]",
+      description = "A registry that may be reached over plain HTTP (localhost tests). Repeatable.")
+  List<String> insecureRegistries = new ArrayList<>();
 
   @Option(
       names = "--include",
@@ -115,8 +138,50 @@ public final class SlimOptions {
     }
   }
 
+  private ImageReference outputReference() {
+    ImageReference ref;
+    try {
+      ref = ImageReference.parseOutput(output);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "--output: " + e.getMessage());
+    }
+    if (ref.transport() == Transport.REGISTRY || ref.transport() == Transport.DOCKER_DAEMON) {
+      String name = ref.location();
+      if (name.contains("@")) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(),
+            "--output: an image is pushed or loaded by tag, not digest: " + name);
+      }
+      ImageTag.problem(name)
+          .ifPresent(
+              p -> {
+                throw new picocli.CommandLine.ParameterException(
+                    spec.commandLine(), "--output: " + p);
+              });
+    }
+    return ref;
+  }
+
+  private Compression compression() {
+    return switch (compression.toLowerCase(java.util.Locale.ROOT)) {
+      case "gzip" -> Compression.GZIP;
+      case "zstd" -> Compression.ZSTD;
+      default ->
+          throw new picocli.CommandLine.ParameterException(
+              spec.commandLine(), "--compression wants gzip or zstd, got: " + compression);
+    };
+  }
+
   SlimRequest toRequest(String target, CliContext context, ProfileOptions profiles) {
     validate();
+    for (String input : base == null ? List.of(target) : List.of(target, base)) {
+      try {
+        ImageReference.parseInput(input);
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      }
+    }
     List<ConfigChange> parsed;
     try {
       parsed = ChangeParser.parseAll(changes);
@@ -127,7 +192,7 @@ public final class SlimOptions {
         target,
         Optional.ofNullable(base),
         Optional.ofNullable(tag),
-        Optional.ofNullable(output),
+        output == null ? Optional.empty() : Optional.of(outputReference()),
         includes,
         excludes,
         !noDefaultExcludes,
@@ -136,6 +201,7 @@ public final class SlimOptions {
         profiles.profiles,
         profiles.strict,
         Optional.ofNullable(keep),
-        parsed);
+        parsed,
+        new ImageOptions(compression(), new java.util.HashSet<>(insecureRegistries)));
   }
 }

@@ -88,8 +88,15 @@ final class Summary {
     times.append(String.format(Locale.ROOT, " (total %.1fs)", total.toMillis() / 1000.0));
     out.println(times);
     if (r.output().isPresent()) {
-      out.println(
-          "wrote " + r.output().get() + " (load it with: docker load -i " + r.output().get() + ")");
+      var o = r.output().get();
+      String digest = r.digest().map(d -> " " + d).orElse("");
+      switch (o.transport()) {
+        case DOCKER_ARCHIVE ->
+            out.println(
+                "wrote " + o + digest + " (load it with: docker load -i " + o.location() + ")");
+        case REGISTRY -> out.println("pushed " + o + digest);
+        default -> out.println("wrote " + o + digest);
+      }
     } else {
       out.println("image: " + r.tag());
     }
@@ -134,6 +141,7 @@ final class Summary {
     root.put("sourceKind", r.source().kind().name().toLowerCase(Locale.ROOT));
     root.put("image", r.tag());
     r.output().ifPresent(o -> root.put("output", o.toString()));
+    r.digest().ifPresent(d -> root.put("digest", d));
     root.put("sizeBefore", r.fatSize());
     root.put("sizeAfter", r.slimSize());
     root.put("changeSet", r.changeSetSize());

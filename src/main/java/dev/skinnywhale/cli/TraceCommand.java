@@ -50,7 +50,10 @@ public final class TraceCommand implements Callable<Integer> {
   @Parameters(
       index = "0",
       paramLabel = "CONTAINER|IMAGE",
-      description = "Container (id, id prefix or name) or image reference.")
+      description =
+          "Container (id, id prefix or name) or image reference of the engine; or"
+              + " docker-archive:FILE[:NAME], oci-archive:FILE[:NAME], oci:DIR[:NAME],"
+              + " docker://REGISTRY/NAME[:TAG|@DIGEST].")
   String target;
 
   @Option(
@@ -236,7 +239,13 @@ public final class TraceCommand implements Callable<Integer> {
     java.util.Optional<String> runId = common.runId(context);
     try (DockerEngine engine = context.engines().get()) {
       result =
-          new Workflows(engine, reporter, context.clock(), profiles.store(context, workDir), runId)
+          new Workflows(
+                  engine,
+                  reporter,
+                  context.clock(),
+                  profiles.store(context, workDir),
+                  context.env(),
+                  runId)
               .trace(request);
     }
     if (json) {

@@ -89,6 +89,47 @@ public final class DockerArchiveWriter {
     tar.finish();
   }
 
+  /**
+   * Writes an image read from elsewhere as a classic {@code docker load} archive, untagged (so
+   * loading it moves no tag of the user's): the config bytes as stored (the loaded image keeps its
+   * id), each layer's uncompressed tar as {@code <diffIdHex>/layer.tar}.
+   */
+  public void write(OutputStream out, byte[] configBytes, List<LayerTar> layers)
+      throws IOException {
+    String configName = Digests.hex(Digests.of(configBytes)) + ".json";
+    java.util.TreeMap<String, Object> entries = new java.util.TreeMap<>();
+    entries.put(configName, configBytes);
+    ArrayNode manifest = mapper.createArrayNode();
+    ObjectNode image = manifest.addObject();
+    image.put("Config", configName);
+    image.putArray("RepoTags");
+    ArrayNode names = image.putArray("Layers");
+    for (LayerTar layer : layers) {
+      String dir = Digests.hex(layer.diffId()) + "/";
+      names.add(dir + "layer.tar");
+      entries.put(dir, null);
+      entries.put(dir + "layer.tar", layer);
+    }
+    entries.put(
+        "manifest.json",
+        mapper.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(manifest));
+    TarStreamWriter tar = new TarStreamWriter(out);
+    NodeMeta file = new NodeMeta(0644, 0, 0, "", "", FIXED_MTIME, Map.of());
+    for (Map.Entry<String, Object> e : entries.entrySet()) {
+      if (e.getValue() == null) {
+        tar.addDirectory(e.getKey(), new NodeMeta(0755, 0, 0, "", "", FIXED_MTIME, Map.of()));
+      } else if (e.getValue() instanceof byte[] bytes) {
+        tar.addFile(e.getKey(), bytes, FIXED_MTIME);
+      } else {
+        LayerTar layer = (LayerTar) e.getValue();
+        try (InputStream in = layer.file().window(layer.offset(), layer.length()).open()) {
+          tar.addFile(e.getKey(), file, layer.length(), in);
+        }
+      }
+    }
+    tar.finish();
+  }
+
   private static void writeLayer(TarStreamWriter tar, String dir, String name, Layer layer)
       throws IOException {
     tar.addDirectory(dir, new NodeMeta(0755, 0, 0, "", "", FIXED_MTIME, Map.of()));

@@ -11,16 +11,28 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * A temporary file holding a spooled tar stream; blobs are windows on it. Closing it closes the
- * channel and deletes the file, after which every blob read fails.
+ * A file holding tar data (a spooled tar stream, or an image archive or blob read in place); blobs
+ * are windows on it. Closing it closes the channel and, for a spool file, deletes the file; after
+ * that every blob read fails.
  */
 final class SpoolFile implements Closeable {
   private final Path path;
   private final FileChannel channel;
+  private final boolean delete;
 
   SpoolFile(Path path) throws IOException {
+    this(path, true);
+  }
+
+  SpoolFile(Path path, boolean deleteOnClose) throws IOException {
     this.path = path;
     this.channel = FileChannel.open(path, StandardOpenOption.READ);
+    this.delete = deleteOnClose;
+  }
+
+  /** A stream over {@code length} bytes from {@code offset}, read positionally. */
+  InputStream stream(long offset, long length) {
+    return new Window(offset, length).open();
   }
 
   Path path() {
@@ -40,7 +52,9 @@ final class SpoolFile implements Closeable {
     try {
       channel.close();
     } finally {
-      Files.deleteIfExists(path);
+      if (delete) {
+        Files.deleteIfExists(path);
+      }
     }
   }
 

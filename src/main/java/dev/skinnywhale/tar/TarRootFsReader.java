@@ -68,7 +68,12 @@ public final class TarRootFsReader {
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file.path()), WALK_BUFFER)) {
       TarWalker walker = new TarWalker(new TarInput(in, OptionalLong.of(file.size())));
       for (Optional<TarEntry> e = walker.next(); e.isPresent(); e = walker.next()) {
-        FsNode node = node(e.get(), walker.dataOffset(), file);
+        FsNode node =
+            node(
+                e.get(),
+                e.get().type() == TarEntry.Type.FILE
+                    ? file.blob(walker.dataOffset(), e.get().size())
+                    : null);
         nodes.remove(node.path()); // a later duplicate replaces the earlier one
         nodes.put(node.path(), node);
       }
@@ -76,9 +81,10 @@ public final class TarRootFsReader {
     return new ArrayList<>(nodes.values());
   }
 
-  private static FsNode node(TarEntry e, long dataOffset, SpoolFile file) {
+  /** The node of an entry; {@code content} is a regular file's (null for other types). */
+  static FsNode node(TarEntry e, dev.skinnywhale.rootfs.Blob content) {
     return switch (e.type()) {
-      case FILE -> new FsNode.RegularFile(e.path(), e.meta(), file.blob(dataOffset, e.size()));
+      case FILE -> new FsNode.RegularFile(e.path(), e.meta(), content);
       case DIRECTORY -> new FsNode.Directory(e.path(), e.meta());
       case HARD_LINK -> new FsNode.HardLink(e.path(), e.meta(), e.link());
       case SYMLINK -> new FsNode.Symlink(e.path(), e.meta(), e.link());

@@ -23,6 +23,7 @@ final class TarWalker {
   private static final int MAX_EXTENSION_BYTES = 1 << 20;
 
   private final TarInput in;
+  private final boolean rejectAbsolute;
   private final Map<String, String> global = new HashMap<>();
   private boolean ended;
   private long headerPos;
@@ -31,7 +32,16 @@ final class TarWalker {
   private long remaining;
 
   TarWalker(TarInput in) {
+    this(in, false);
+  }
+
+  /**
+   * @param rejectAbsolute whether a member name starting with '/' is an error (image archives and
+   *     layers, which no well-behaved writer gives one), rather than taken relative to the root
+   */
+  TarWalker(TarInput in, boolean rejectAbsolute) {
     this.in = in;
+    this.rejectAbsolute = rejectAbsolute;
   }
 
   /** The next member, or empty at the end-of-archive marker; the previous one's data is skipped. */
@@ -103,6 +113,10 @@ final class TarWalker {
               ? longLink
               : pax.getOrDefault(PaxKeys.LINKPATH, TarHeaders.header(h, 157, 100));
       try {
+        if (rejectAbsolute
+            && (rawName.startsWith("/") || (type == '1' && rawLink.startsWith("/")))) {
+          throw new TarFormatException("absolute name");
+        }
         return Optional.of(describe(h, type, rawName, rawLink, pax, size, pos));
       } catch (TarFormatException e) {
         throw new TarFormatException(

@@ -4,6 +4,7 @@ import dev.skinnywhale.docker.ContainerDetails;
 import dev.skinnywhale.docker.DockerEngine;
 import dev.skinnywhale.docker.RunOptions;
 import dev.skinnywhale.image.ConfigChange;
+import dev.skinnywhale.image.registry.RegistryOptions;
 import dev.skinnywhale.linker.LinkerEnv;
 import dev.skinnywhale.profile.ProfileStore;
 import dev.skinnywhale.rootfs.RootFs;
@@ -91,13 +92,16 @@ public final class Workflows {
   private final Reporter reporter;
   private final Clock clock;
   private final ProfileStore profiles;
+  private final java.util.Map<String, String> env;
   private final Optional<String> runId;
 
   public Workflows(DockerEngine engine, Reporter reporter, Clock clock, ProfileStore profiles) {
-    this(engine, reporter, clock, profiles, Optional.empty());
+    this(engine, reporter, clock, profiles, java.util.Map.of(), Optional.empty());
   }
 
   /**
+   * @param env the environment registries are reached with ({@code DOCKER_CONFIG}, {@code HOME},
+   *     what credential helpers see)
    * @param runId the label value of everything temporary the runs make (random when empty)
    */
   public Workflows(
@@ -105,12 +109,23 @@ public final class Workflows {
       Reporter reporter,
       Clock clock,
       ProfileStore profiles,
+      java.util.Map<String, String> env,
       Optional<String> runId) {
     this.engine = engine;
     this.reporter = reporter;
     this.clock = clock;
     this.profiles = profiles;
+    this.env = java.util.Map.copyOf(env);
     this.runId = runId;
+  }
+
+  private Run open(SlimRequest request) throws IOException {
+    return Run.open(
+        engine,
+        reporter,
+        clock,
+        runId,
+        new RegistryOptions(request.io().insecureRegistries(), env));
   }
 
   /** {@code skinnywhale <container|image>} and {@code skinnywhale build --profile P}. */
@@ -127,7 +142,7 @@ public final class Workflows {
     if (seccompProfile.isPresent()) {
       WriteSeccompProfile.checkTarget(seccompProfile.get());
     }
-    try (Run run = Run.open(engine, reporter, clock, runId)) {
+    try (Run run = open(request)) {
       Source source = new FindSource(run).find(request.target(), request.base());
       source = new ApplyChanges(run).apply(source, request.changes());
       Destination destination = Destination.choose(engine, source, request.tag(), request.output());
@@ -136,7 +151,8 @@ public final class Workflows {
         Optional<SeccompPolicy> carried =
             seccompProfile.map(f -> WriteSeccompProfile.carried(built.loaded()));
         SlimResult result =
-            built.result(source, destination, run, built.make(run, fs, source, destination));
+            built.result(
+                source, destination, run, built.make(run, fs, source, destination, request));
         if (carried.isPresent()) {
           reporter.warn(
               "the seccomp profile carried by the profiles is written unverified: build runs"
@@ -161,7 +177,7 @@ public final class Workflows {
                 + " --ld-debug");
       }
     }
-    try (Run run = Run.open(engine, reporter, clock, runId)) {
+    try (Run run = open(slim)) {
       Source found = new FindSource(run).find(slim.target(), slim.base());
       Source source = new ApplyChanges(run).apply(found, slim.changes());
       ProbeOptions options = ApplyChanges.forProbes(request.probe(), found, source);
@@ -234,17 +250,23 @@ public final class Workflows {
                   options.run(),
                   policy);
         }
-        MakeImage.Made made = built.make(run, fs, source, destination);
+        MakeImage.Made made =
+            new MakeImage(run)
+                .make(
+                    fs,
+                    built.planned().plan(),
+                    source,
+                    destination,
+                    slim.io().compression(),
+                    request.verify());
         List<Verification> verification = List.of();
-        if (request.verify() && destination.output().isPresent()) {
-          reporter.warn("not verified: the image was written to a file, not loaded");
-        } else if (request.verify()) {
+        if (request.verify()) {
           Set<String> kept = new HashSet<>();
           made.plan().nodes().forEach(n -> kept.add(n.path()));
           verification =
               new Verify(run, prober)
                   .verify(
-                      destination.tag(),
+                      made.engineImage(),
                       commands,
                       probes,
                       options,
@@ -372,9 +394,11 @@ public final class Workflows {
       return planned.closure();
     }
 
-    MakeImage.Made make(Run run, RootFs fs, Source source, Destination destination)
+    MakeImage.Made make(
+        Run run, RootFs fs, Source source, Destination destination, SlimRequest request)
         throws IOException {
-      return new MakeImage(run).make(fs, planned.plan(), source, destination);
+      return new MakeImage(run)
+          .make(fs, planned.plan(), source, destination, request.io().compression(), false);
     }
 
     SlimResult result(Source source, Destination destination, Run run, MakeImage.Made made) {
@@ -387,7 +411,8 @@ public final class Workflows {
           planned.changeSetSize(),
           planned.closure(),
           made.plan(),
-          run.steps().timings());
+          run.steps().timings(),
+          made.digest());
     }
   }
 }

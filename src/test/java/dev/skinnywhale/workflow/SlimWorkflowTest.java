@@ -144,22 +144,7 @@ class SlimWorkflowTest {
   void run_image_createsOneTemporaryContainerAndRemovesIt() throws Exception {
     engine.imageFiles.putAll(engine.containerFiles);
     SlimResult result =
-        workflow()
-            .run(
-                new SlimRequest(
-                    "base:1",
-                    Optional.empty(),
-                    Optional.empty(),
-                    Optional.of(tmp.resolve("out.tar")),
-                    List.of(),
-                    List.of(),
-                    true,
-                    false,
-                    false,
-                    List.of(),
-                    false,
-                    Optional.empty(),
-                    List.of()));
+        workflow().run(SlimRequest.builder("base:1").outputFile(tmp.resolve("out.tar")).build());
     assertEquals(Source.Kind.IMAGE, result.source().kind());
     assertEquals(1, engine.created.size());
     assertEquals(List.copyOf(engine.created.keySet()), engine.removed);
@@ -177,56 +162,16 @@ class SlimWorkflowTest {
 
   @Test
   void run_unknownTarget_notFound() {
-    SlimRequest r =
-        new SlimRequest(
-            "nope",
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            List.of(),
-            List.of(),
-            true,
-            false,
-            false,
-            List.of(),
-            false,
-            Optional.empty(),
-            List.of());
+    SlimRequest r = SlimRequest.builder("nope").build();
     assertThrows(NotFoundException.class, () -> workflow().run(r));
   }
 
   private SlimRequest output(Path file) {
-    return new SlimRequest(
-        "app",
-        Optional.empty(),
-        Optional.empty(),
-        Optional.of(file),
-        List.of(),
-        List.of(),
-        true,
-        false,
-        false,
-        List.of(),
-        false,
-        Optional.empty(),
-        List.of());
+    return SlimRequest.builder("app").outputFile(file).build();
   }
 
   private SlimRequest request(Optional<String> tag, List<String> includes, List<String> excludes) {
-    return new SlimRequest(
-        "app",
-        Optional.empty(),
-        tag,
-        Optional.empty(),
-        includes,
-        excludes,
-        true,
-        false,
-        false,
-        List.of(),
-        false,
-        Optional.empty(),
-        List.of());
+    return SlimRequest.builder("app").tag(tag).includes(includes).excludes(excludes).build();
   }
 
   private Slim workflow() {

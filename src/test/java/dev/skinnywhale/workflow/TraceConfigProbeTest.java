@@ -336,20 +336,10 @@ class TraceConfigProbeTest {
   }
 
   private SlimRequest slimRequest(List<String> changes) {
-    return new SlimRequest(
-        "app",
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty(),
-        List.of(),
-        List.of(),
-        true,
-        false,
-        false,
-        List.of(),
-        false,
-        Optional.of(KeepStrategy.CHANGES),
-        ChangeParser.parseAll(changes));
+    return SlimRequest.builder("app")
+        .keep(Optional.of(KeepStrategy.CHANGES))
+        .changes(ChangeParser.parseAll(changes))
+        .build();
   }
 
   private Workflows workflows() {

@@ -188,20 +188,7 @@ class TraceWorkflowsTest {
   private TraceRequest request(
       KeepStrategy keep, List<String> excludes, Optional<SaveProfile.Target> save) {
     SlimRequest slim =
-        new SlimRequest(
-            "app",
-            Optional.empty(),
-            Optional.empty(),
-            Optional.empty(),
-            List.of(),
-            excludes,
-            true,
-            false,
-            false,
-            List.of(),
-            false,
-            Optional.of(keep),
-            List.of());
+        SlimRequest.builder("app").excludes(excludes).keep(Optional.of(keep)).build();
     return new TraceRequest(
         slim,
         List.of("app --selftest"),

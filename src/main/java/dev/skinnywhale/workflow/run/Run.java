@@ -1,6 +1,7 @@
 package dev.skinnywhale.workflow.run;
 
 import dev.skinnywhale.docker.DockerEngine;
+import dev.skinnywhale.image.registry.RegistryOptions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -30,6 +31,7 @@ public final class Run implements AutoCloseable {
   private final Cleanup cleanup;
   private final ShutdownGuard guard;
   private final Path tempDir;
+  private final ImageInputs images;
 
   private Run(
       String runId,
@@ -38,7 +40,8 @@ public final class Run implements AutoCloseable {
       StepRunner steps,
       Cleanup cleanup,
       ShutdownGuard guard,
-      Path tempDir) {
+      Path tempDir,
+      RegistryOptions registries) {
     this.runId = runId;
     this.engine = engine;
     this.reporter = reporter;
@@ -46,20 +49,31 @@ public final class Run implements AutoCloseable {
     this.cleanup = cleanup;
     this.guard = guard;
     this.tempDir = tempDir;
+    this.images = new ImageInputs(tempDir, cleanup, reporter, registries);
   }
 
   public static Run open(DockerEngine engine, Reporter reporter, Clock clock) throws IOException {
-    return open(engine, reporter, clock, Optional.empty());
+    return open(
+        engine,
+        reporter,
+        clock,
+        Optional.empty(),
+        new RegistryOptions(java.util.Set.of(), java.util.Map.of()));
   }
 
   /**
    * A run whose temporary containers and images carry {@code runId} (a random one when empty), so
-   * that whoever started it can find what it made even while other runs share the engine.
+   * that whoever started it can find what it made even while other runs share the engine, and that
+   * reaches registries as {@code registries} says.
    *
    * @throws IllegalArgumentException when the id is not a safe label value
    */
   public static Run open(
-      DockerEngine engine, Reporter reporter, Clock clock, Optional<String> runId)
+      DockerEngine engine,
+      Reporter reporter,
+      Clock clock,
+      Optional<String> runId,
+      RegistryOptions registries)
       throws IOException {
     String id = runId.orElseGet(() -> java.util.UUID.randomUUID().toString());
     checkRunId(id);
@@ -69,7 +83,14 @@ public final class Run implements AutoCloseable {
       Path tempDir = TempFiles.createDirectory(cleanup);
       reporter.debug("run " + id + ": temporary containers and images are labelled " + RUN_LABEL);
       return new Run(
-          id, engine, reporter, new StepRunner(clock, reporter), cleanup, guard, tempDir);
+          id,
+          engine,
+          reporter,
+          new StepRunner(clock, reporter),
+          cleanup,
+          guard,
+          tempDir,
+          registries);
     } catch (IOException | RuntimeException e) {
       guard.close();
       cleanup.close();
@@ -109,6 +130,11 @@ public final class Run implements AutoCloseable {
 
   public Cleanup cleanup() {
     return cleanup;
+  }
+
+  /** The images of this run that are not in the engine (archives, layouts, registries). */
+  public ImageInputs images() {
+    return images;
   }
 
   /** The run's own temporary directory (removed with everything in it when the run ends). */

@@ -1,6 +1,7 @@
 package dev.skinnywhale.workflow.run;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.skinnywhale.image.Transport;
 import java.util.Objects;
 
 /**
@@ -15,6 +16,8 @@ import java.util.Objects;
  *     config with the container's runtime config and creation time)
  * @param size bytes of the whole filesystem (image layers, plus the container's own for a
  *     container)
+ * @param transport where it was found: the engine, or an archive, OCI layout or registry (then
+ *     {@code id} and {@code imageId} are the config's digest, as the engine would have them)
  */
 public record Source(
     Kind kind,
@@ -23,7 +26,8 @@ public record Source(
     String reference,
     String imageId,
     ObjectNode imageConfig,
-    long size) {
+    long size,
+    Transport transport) {
   public enum Kind {
     CONTAINER,
     IMAGE
@@ -36,6 +40,24 @@ public record Source(
     Objects.requireNonNull(reference, "reference");
     Objects.requireNonNull(imageId, "imageId");
     imageConfig = imageConfig.deepCopy();
+    Objects.requireNonNull(transport, "transport");
+  }
+
+  /** A container or image of the engine. */
+  public Source(
+      Kind kind,
+      String id,
+      String shortId,
+      String reference,
+      String imageId,
+      ObjectNode imageConfig,
+      long size) {
+    this(kind, id, shortId, reference, imageId, imageConfig, size, Transport.DOCKER_DAEMON);
+  }
+
+  /** Whether it is in the engine (else it was read from a file or a registry). */
+  public boolean inEngine() {
+    return transport == Transport.DOCKER_DAEMON;
   }
 
   @Override
@@ -45,7 +67,7 @@ public record Source(
 
   /** The same source with another config (the source's own, changed by --change). */
   public Source withImageConfig(ObjectNode config) {
-    return new Source(kind, id, shortId, reference, imageId, config, size);
+    return new Source(kind, id, shortId, reference, imageId, config, size, transport);
   }
 
   /** The image's Env as "KEY=VALUE" entries. */

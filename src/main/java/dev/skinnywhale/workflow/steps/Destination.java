@@ -1,6 +1,8 @@
 package dev.skinnywhale.workflow.steps;
 
 import dev.skinnywhale.docker.DockerEngine;
+import dev.skinnywhale.image.ImageReference;
+import dev.skinnywhale.image.Transport;
 import dev.skinnywhale.workflow.run.Source;
 import dev.skinnywhale.workflow.run.UnusableInputException;
 import java.io.IOException;
@@ -12,29 +14,45 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Where the slim image goes: its tag, and the archive file when it is written instead of loaded.
- * Both are checked before any work is done.
+ * Where the slim image goes: its tag, and where it is written instead of being loaded (an archive,
+ * an OCI layout, a registry). Both are checked before any work is done.
  *
- * @param tag the user's tag (":latest" added when it has none) or {@code skinny-<id12>:latest}
- * @param output the archive file, when one was asked for
+ * @param tag the image's name: the user's tag (":latest" added when it has none), the name given
+ *     with the output ({@code oci:DIR:NAME}, {@code docker://REF}, {@code docker-daemon:TAG}), or
+ *     {@code skinny-<id12>:latest}
+ * @param output where it is written, when not loaded into the engine
  */
-public record Destination(String tag, Optional<Path> output) {
+public record Destination(String tag, Optional<ImageReference> output) {
   public Destination {
     Objects.requireNonNull(tag, "tag");
     Objects.requireNonNull(output, "output");
+    if (output.isPresent() && output.get().transport() == Transport.DOCKER_DAEMON) {
+      output = Optional.empty();
+    }
   }
 
-  /** Fails, before anything else, when the archive could not be written where asked. */
-  public static void checkOutput(Optional<Path> output) throws IOException {
-    if (output.isEmpty()) {
+  /** Whether the image is loaded into the engine. */
+  public boolean loads() {
+    return output.isEmpty();
+  }
+
+  /** Fails, before anything else, when the image could not be written where asked. */
+  public static void checkOutput(Optional<ImageReference> output) throws IOException {
+    if (output.isEmpty() || !output.get().transport().isLocalFile()) {
       return;
     }
-    Path dir = output.get().toAbsolutePath().getParent();
+    Path path = Path.of(output.get().location());
+    Path dir = path.toAbsolutePath().getParent();
     if (dir != null && !Files.isDirectory(dir)) {
       throw new NoSuchFileException(dir.toString());
     }
-    if (Files.isDirectory(output.get())) {
-      throw new FileAlreadyExistsException(output.get().toString(), null, "is a directory");
+    boolean isDir = Files.isDirectory(path);
+    if (output.get().transport() == Transport.OCI) {
+      if (Files.exists(path) && !isDir) {
+        throw new FileAlreadyExistsException(path.toString(), null, "is not a directory");
+      }
+    } else if (isDir) {
+      throw new FileAlreadyExistsException(path.toString(), null, "is a directory");
     }
   }
 
@@ -43,9 +61,10 @@ public record Destination(String tag, Optional<Path> output) {
    * image itself.
    */
   public static Destination choose(
-      DockerEngine engine, Source source, Optional<String> tag, Optional<Path> output) {
-    Destination d = new Destination(tagFor(tag, source), output);
-    if (output.isEmpty()
+      DockerEngine engine, Source source, Optional<String> tag, Optional<ImageReference> output) {
+    Optional<String> named = output.flatMap(Destination::nameOf);
+    Destination d = new Destination(tagFor(named.isPresent() ? named : tag, source), output);
+    if (d.loads()
         && engine.findImage(d.tag()).filter(i -> i.id().equals(source.imageId())).isPresent()) {
       throw new UnusableInputException(
           "the tag " + d.tag() + " names the source image itself; choose another --tag");
@@ -53,10 +72,18 @@ public record Destination(String tag, Optional<Path> output) {
     return d;
   }
 
+  /** The image name an output reference carries itself. */
+  private static Optional<String> nameOf(ImageReference output) {
+    return switch (output.transport()) {
+      case REGISTRY, DOCKER_DAEMON -> Optional.of(output.location());
+      default -> output.name();
+    };
+  }
+
   /** {@code skinny-<id12>:latest}, or the user's tag with ":latest" added when it has none. */
   static String tagFor(Optional<String> requested, Source source) {
     String tag = requested.orElse("skinny-" + source.shortId());
     int slash = tag.lastIndexOf('/');
-    return tag.indexOf(':', slash + 1) >= 0 ? tag : tag + ":latest";
+    return tag.indexOf(':', slash + 1) >= 0 || tag.contains("@") ? tag : tag + ":latest";
   }
 }

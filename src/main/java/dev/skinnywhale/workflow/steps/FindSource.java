@@ -1,13 +1,26 @@
 package dev.skinnywhale.workflow.steps;
 
+import dev.skinnywhale.image.Digests;
+import dev.skinnywhale.image.ImageReference;
+import dev.skinnywhale.image.LayeredImage;
+import dev.skinnywhale.image.Transport;
 import dev.skinnywhale.workflow.run.Run;
 import dev.skinnywhale.workflow.run.Source;
 import dev.skinnywhale.workflow.run.UnusableInputException;
+import java.io.IOException;
 import java.util.Optional;
 
-/** Checks that the engine answers, finds the container or image, and checks --base goes with it. */
+/**
+ * Finds what to slim: in the engine (checking first that it answers) a container or an image; an
+ * image of an archive, OCI layout or registry is opened without any engine. Checks that --base goes
+ * with it.
+ */
 public record FindSource(Run run) {
-  public Source find(String target, Optional<String> base) {
+  public Source find(String target, Optional<String> base) throws IOException {
+    ImageReference ref = ImageReference.parseInput(target);
+    if (ref.transport() != Transport.DOCKER_DAEMON) {
+      return run.steps().run("read", "reading " + ref, () -> fromImage(target, ref));
+    }
     run.steps()
         .run(
             "inspect",
@@ -18,7 +31,10 @@ public record FindSource(Run run) {
             });
     Source source =
         run.steps()
-            .run("inspect", "looking up " + target, () -> new SourceReader(run).find(target));
+            .run(
+                "inspect",
+                "looking up " + ref.location(),
+                () -> new SourceReader(run).find(ref.location()));
     if (base.isPresent() && source.kind() == Source.Kind.CONTAINER) {
       throw new UnusableInputException(
           "--base applies to images; the change set of container "
@@ -26,5 +42,19 @@ public record FindSource(Run run) {
               + " is taken against its own image");
     }
     return source;
+  }
+
+  private Source fromImage(String target, ImageReference ref) throws IOException {
+    LayeredImage image = run.images().open(ref);
+    String id = image.id();
+    return new Source(
+        Source.Kind.IMAGE,
+        id,
+        Digests.shortHex(id),
+        target,
+        id,
+        image.config(),
+        image.size(),
+        ref.transport());
   }
 }

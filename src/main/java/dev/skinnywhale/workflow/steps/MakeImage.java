@@ -13,7 +13,6 @@ import dev.skinnywhale.workflow.run.Reporter;
 import dev.skinnywhale.workflow.run.Run;
 import dev.skinnywhale.workflow.run.Source;
 import dev.skinnywhale.workflow.run.StepRunner;
-import dev.skinnywhale.workflow.run.TempFiles;
 import dev.skinnywhale.workflow.run.UnusableInputException;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -21,25 +20,47 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 
-/** The last steps of every build: keep-plan → layer → archive → load (or a file). */
+/**
+ * The last steps of every build: keep-plan → layer → archive → load, or written outside the engine
+ * ({@link WriteImage}).
+ */
 public record MakeImage(Run run) {
   /**
    * What went into the image.
    *
    * @param plan exactly what went into the layer and why
-   * @param slimSize bytes of the loaded image (the layer's size when written to a file)
+   * @param slimSize bytes of the loaded image (the layer's size when written elsewhere)
+   * @param digest the manifest digest of an image written outside the engine
+   * @param engineImage what names the slim image in the engine: its tag when loaded, its id when
+   *     loaded only for verification, "" when not in the engine
    */
-  public record Made(AssemblyPlan plan, long slimSize) {}
+  public record Made(
+      AssemblyPlan plan, long slimSize, Optional<String> digest, String engineImage) {}
 
   public Made make(RootFs fs, KeepPlan plan, Source source, Destination destination)
       throws IOException {
+    return make(fs, plan, source, destination, dev.skinnywhale.image.Compression.GZIP, false);
+  }
+
+  /**
+   * @param compression of the layer written outside the engine
+   * @param loadForVerify also load an image written elsewhere into the engine, untagged and removed
+   *     when the run ends, so it can be verified there
+   */
+  public Made make(
+      RootFs fs,
+      KeepPlan plan,
+      Source source,
+      Destination destination,
+      dev.skinnywhale.image.Compression compression,
+      boolean loadForVerify)
+      throws IOException {
     Reporter reporter = run.reporter();
     String tag = destination.tag();
-    Optional<Path> output = destination.output();
+    Optional<dev.skinnywhale.image.ImageReference> output = destination.output();
     Path tempDir = run.tempDir();
     StepRunner phases = run.steps();
     AssemblyPlan assembly = new PlanExpander().expand(fs, plan);
@@ -55,14 +76,16 @@ public record MakeImage(Run run) {
             layer.diffId(),
             "slimmed from " + source.reference() + " by skinnywhale");
     if (output.isPresent()) {
-      phases.run(
-          "assemble",
-          "writing " + output.get(),
-          () -> {
-            writeArchiveAtomically(output.get(), config, layer, tag);
-            return null;
-          });
-      return new Made(assembly, layer.size());
+      String digest = new WriteImage(run).write(config, layer, output.get(), tag, compression);
+      String engineImage = "";
+      if (loadForVerify) {
+        engineImage =
+            phases.run(
+                "load",
+                "loading the slim image for verification",
+                () -> loadUntagged(config, layer));
+      }
+      return new Made(assembly, layer.size(), Optional.of(digest), engineImage);
     }
     Path archive = tempDir.resolve("image.tar");
     phases.run(
@@ -76,29 +99,32 @@ public record MakeImage(Run run) {
         phases.run(
             "load", "loading " + tag + " into the engine", () -> load(archive, tag, source, layer));
     Files.deleteIfExists(archive);
-    return new Made(assembly, size);
+    return new Made(assembly, size, Optional.empty(), tag);
+  }
+
+  /** Loads the slim image without a tag; removed when the run ends unless the engine had it. */
+  private String loadUntagged(ObjectNode config, Layer layer) throws IOException {
+    String id = dev.skinnywhale.image.Digests.of(run.images().json().bytes(config));
+    if (run.engine().findImage(id).isPresent()) {
+      return id;
+    }
+    Path archive = run.tempDir().resolve("verify.tar");
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(archive), 1 << 16)) {
+      new DockerArchiveWriter().write(out, config, layer, List.of());
+    }
+    run.cleanup().add("temporary image " + id, () -> run.engine().removeImage(id));
+    try (InputStream in = Files.newInputStream(archive)) {
+      run.engine().load(in);
+    } finally {
+      Files.deleteIfExists(archive);
+    }
+    return id;
   }
 
   private static void writeArchive(Path file, ObjectNode config, Layer layer, String tag)
       throws IOException {
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
       new DockerArchiveWriter().write(out, config, layer, List.of(tag));
-    }
-  }
-
-  /** Writes next to the destination and moves into place, so a failure leaves no half file. */
-  private void writeArchiveAtomically(Path destination, ObjectNode config, Layer layer, String tag)
-      throws IOException {
-    Path dest = destination.toAbsolutePath();
-    Path partial = TempFiles.partialFileFor(dest);
-    Runnable removePartial =
-        run.cleanup().add("partial file " + partial, () -> Files.deleteIfExists(partial));
-    try {
-      writeArchive(partial, config, layer, tag);
-      Files.move(
-          partial, dest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      removePartial.run();
     }
   }
 

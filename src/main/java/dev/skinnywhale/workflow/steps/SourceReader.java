@@ -158,19 +158,28 @@ public final class SourceReader {
     reporter.debug("exporting the filesystem of " + reference);
     try (InputStream tar = engine.export(containerId)) {
       RootFs fs = new TarRootFsReader().read(tar, tempDir);
-      boolean usable =
-          fs.nodes()
-              .anyMatch(
-                  n ->
-                      !(n instanceof FsNode.Directory)
-                          && !(n instanceof FsNode.Special)
-                          && !ENGINE_PLACEHOLDERS.contains(n.path()));
-      if (!usable) {
+      try {
+        requireUsable(fs, reference);
+      } catch (UnusableInputException e) {
         fs.close();
-        throw new UnusableInputException(
-            reference + " has no usable filesystem (no file but the engine's placeholders)");
+        throw e;
       }
       return fs;
+    }
+  }
+
+  /** Fails when {@code fs} has no file but the engine's placeholders. */
+  public static void requireUsable(RootFs fs, String reference) {
+    boolean usable =
+        fs.nodes()
+            .anyMatch(
+                n ->
+                    !(n instanceof FsNode.Directory)
+                        && !(n instanceof FsNode.Special)
+                        && !ENGINE_PLACEHOLDERS.contains(n.path()));
+    if (!usable) {
+      throw new UnusableInputException(
+          reference + " has no usable filesystem (no file but the engine's placeholders)");
     }
   }
 

@@ -30,9 +30,14 @@ public record TakeChangeSet(Run run) {
           .forEach(n -> all.add(n.path()));
       return all;
     }
+    var baseRef = dev.skinnywhale.image.ImageReference.parseInput(base.get());
+    if (baseRef.transport() != dev.skinnywhale.image.Transport.DOCKER_DAEMON) {
+      RootFs baseFs = run.images().open(baseRef).filesystem();
+      return SourceReader.difference(fs, baseFs);
+    }
     SourceReader reader = new SourceReader(run);
-    var image = reader.findImage(base.get());
-    try (RootFs baseFs = reader.imageFilesystem(image.id(), base.get(), run.cleanup())) {
+    var image = reader.findImage(baseRef.location());
+    try (RootFs baseFs = reader.imageFilesystem(image.id(), baseRef.location(), run.cleanup())) {
       return SourceReader.difference(fs, baseFs);
     }
   }

@@ -87,30 +87,30 @@ class DestinationTest {
   void choose_tagOfTheSourceImageWrittenToAFile_allowed() {
     engine.tags.put("base:1", engine.findImage("base:1").orElseThrow());
     Path out = tmp.resolve("slim.tar");
-    Destination d = Destination.choose(engine, source, Optional.of("base:1"), Optional.of(out));
-    assertEquals(Optional.of(out), d.output());
+    Destination d = Destination.choose(engine, source, Optional.of("base:1"), file(out));
+    assertEquals(Optional.of(out), d.output().map(o -> Path.of(o.location())));
   }
 
   @Test
   void checkOutput_missingDirectory_noSuchFile() {
     Path out = tmp.resolve("missing/slim.tar");
     NoSuchFileException e =
-        assertThrows(NoSuchFileException.class, () -> Destination.checkOutput(Optional.of(out)));
+        assertThrows(NoSuchFileException.class, () -> Destination.checkOutput(file(out)));
     assertEquals(tmp.resolve("missing").toString(), e.getFile());
   }
 
   @Test
   void checkOutput_aDirectory_fileAlreadyExists() throws Exception {
     Path dir = Files.createDirectory(tmp.resolve("out"));
-    assertThrows(FileAlreadyExistsException.class, () -> Destination.checkOutput(Optional.of(dir)));
+    assertThrows(FileAlreadyExistsException.class, () -> Destination.checkOutput(file(dir)));
   }
 
   @Test
   void checkOutput_newOrExistingFileOrNone_fine() throws Exception {
     assertDoesNotThrow(() -> Destination.checkOutput(Optional.empty()));
-    assertDoesNotThrow(() -> Destination.checkOutput(Optional.of(tmp.resolve("new.tar"))));
+    assertDoesNotThrow(() -> Destination.checkOutput(file(tmp.resolve("new.tar"))));
     Path old = Files.writeString(tmp.resolve("old.tar"), "x");
-    assertDoesNotThrow(() -> Destination.checkOutput(Optional.of(old)));
+    assertDoesNotThrow(() -> Destination.checkOutput(file(old)));
   }
 
   @Test
@@ -123,20 +123,7 @@ class DestinationTest {
             CLOCK,
             new ProfileStore(tmp, Optional.empty(), Optional.empty(), getClass().getClassLoader()));
     SlimRequest request =
-        new SlimRequest(
-            "app",
-            Optional.empty(),
-            Optional.empty(),
-            Optional.of(tmp.resolve("missing/slim.tar")),
-            List.of(),
-            List.of(),
-            true,
-            false,
-            false,
-            List.of(),
-            false,
-            Optional.empty(),
-            List.of());
+        SlimRequest.builder("app").outputFile(tmp.resolve("missing/slim.tar")).build();
     assertThrows(NoSuchFileException.class, () -> workflows.slim(request));
     assertEquals(List.of(), fresh.calls);
   }
@@ -152,5 +139,10 @@ class DestinationTest {
         1,
         List.of(),
         FakeEngine.JSON.createObjectNode());
+  }
+
+  /** A docker-archive output at {@code path}, as a plain -o FILE gives it. */
+  private static Optional<dev.skinnywhale.image.ImageReference> file(Path path) {
+    return Optional.of(dev.skinnywhale.image.ImageReference.parseOutput(path.toString()));
   }
 }

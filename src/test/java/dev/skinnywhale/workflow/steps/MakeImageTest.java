@@ -58,7 +58,7 @@ class MakeImageTest {
     Path out = Files.createDirectory(tmp.resolve("out")).resolve("slim.tar");
     Files.writeString(out, "an older archive");
     MakeImage.Made made =
-        new MakeImage(run).make(FS, PLAN, source, new Destination("slim:latest", Optional.of(out)));
+        new MakeImage(run).make(FS, PLAN, source, new Destination("slim:latest", archiveAt(out)));
 
     byte[] archive = Files.readAllBytes(out);
     assertEquals(List.of("slim:latest"), repoTags(archive));
@@ -76,7 +76,7 @@ class MakeImageTest {
         IOException.class,
         () ->
             new MakeImage(run)
-                .make(FS, PLAN, source, new Destination("slim:latest", Optional.of(out))));
+                .make(FS, PLAN, source, new Destination("slim:latest", archiveAt(out))));
     assertEquals(List.of(out), filesIn(out.getParent()), "a partial file was left");
     assertTrue(Files.exists(out.resolve("keep-me")));
   }
@@ -147,5 +147,10 @@ class MakeImageTest {
     try (Stream<Path> files = Files.list(dir)) {
       return files.sorted().toList();
     }
+  }
+
+  /** A docker-archive output at {@code path}, as a plain -o FILE gives it. */
+  private static Optional<dev.skinnywhale.image.ImageReference> archiveAt(Path path) {
+    return Optional.of(dev.skinnywhale.image.ImageReference.parseOutput(path.toString()));
   }
 }
