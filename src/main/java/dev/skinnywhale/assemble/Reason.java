@@ -42,6 +42,19 @@ public enum Reason {
   BASICS,
   /** The package database, pruned to what the slim image keeps. */
   PACKAGE_DB,
-  /** A program a kept shell script runs (or a file it sources). */
-  SCRIPT_COMMAND
+  /**
+   * A command a kept shell script runs (found on the image's PATH), or a file it sources; also the
+   * commands of the {@code sh -c} strings of the image config.
+   */
+  SCRIPT,
+  /**
+   * Named by a profile with symbol markers that a kept ELF file imports: what that symbol loads at
+   * run time ({@code iconv_open}: gconv modules; {@code getaddrinfo}: NSS).
+   */
+  SYMBOL_NEED,
+  /**
+   * A library whose name is a string literal of a kept object that imports {@code dlopen}, found
+   * where that object's own libraries would be.
+   */
+  DLOPEN_LITERAL
 }

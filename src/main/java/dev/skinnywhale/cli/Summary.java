@@ -37,8 +37,10 @@ final class Summary {
           Reason.TRACED,
           Reason.BRUTE,
           Reason.CONFIG,
+          Reason.SCRIPT,
+          Reason.SYMBOL_NEED,
+          Reason.DLOPEN_LITERAL,
           Reason.STATIC_CLOSURE,
-          Reason.SCRIPT_COMMAND,
           Reason.USER_FILE,
           Reason.BASICS,
           Reason.PACKAGE,
@@ -46,6 +48,12 @@ final class Summary {
           Reason.CHANGE_SET_DIR,
           Reason.SYMLINK_HOP,
           Reason.PARENT);
+
+  /** A reason's place in {@link #PRIORITY}; one not listed counts last, never first. */
+  static int rank(Reason reason) {
+    int i = PRIORITY.indexOf(reason);
+    return i < 0 ? Integer.MAX_VALUE : i;
+  }
 
   /** Packages named in the summary, per state; --json lists all. */
   static final int TOP_PACKAGES = 8;
@@ -157,7 +165,7 @@ final class Summary {
     for (KeptFile k : r.plan().kept()) {
       Reason primary =
           k.reasons().stream()
-              .min(java.util.Comparator.comparingInt(PRIORITY::indexOf))
+              .min(java.util.Comparator.comparingInt(Summary::rank))
               .orElse(Reason.PARENT);
       long[] t = totals.computeIfAbsent(primary, x -> new long[2]);
       t[0]++;

@@ -6,7 +6,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What the dynamic loader sees of an ELF file: its identity and the strings of its dynamic section.
+ * What the dynamic loader sees of an ELF file: its identity, the strings of its dynamic section and
+ * the names it imports.
  *
  * @param elfClass 32 or 64 bit
  * @param byteOrder from {@code EI_DATA}
@@ -22,6 +23,11 @@ import java.util.Optional;
  * @param runpath {@code DT_RUNPATH}, split the same way
  * @param flags1 {@code DT_FLAGS_1}, 0 when absent
  * @param dynamic whether the file has a {@code PT_DYNAMIC} segment
+ * @param imports the names of the undefined global and weak symbols of the dynamic symbol table
+ *     (what the object takes from others at run time), sorted, without versions
+ * @param libraryLiterals for an object that imports {@code dlopen}: the library names among the
+ *     string literals of its read-only data ({@code liblz4.so.1}, {@code /opt/x/libfoo.so}),
+ *     sorted, without its own DT_NEEDED names and DT_SONAME; empty for every other object
  */
 public record ElfInfo(
     ElfClass elfClass,
@@ -35,7 +41,9 @@ public record ElfInfo(
     List<String> rpath,
     List<String> runpath,
     long flags1,
-    boolean dynamic) {
+    boolean dynamic,
+    List<String> imports,
+    List<String> libraryLiterals) {
 
   public static final int EM_386 = 3;
   public static final int EM_ARM = 40;
@@ -53,6 +61,13 @@ public record ElfInfo(
     Objects.requireNonNull(soname, "soname");
     rpath = List.copyOf(rpath);
     runpath = List.copyOf(runpath);
+    imports = List.copyOf(imports);
+    libraryLiterals = List.copyOf(libraryLiterals);
+  }
+
+  /** Whether the object imports {@code symbol} (an undefined global or weak dynamic symbol). */
+  public boolean imports(String symbol) {
+    return java.util.Collections.binarySearch(imports, symbol) >= 0;
   }
 
   /** Whether the file has a {@code PT_DYNAMIC} segment (a static executable has none). */

@@ -2,15 +2,16 @@ package dev.skinnywhale.elf;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reads an ELF file the way the dynamic loader does: the ELF header, the program headers (PT_LOAD,
- * PT_DYNAMIC, PT_INTERP) and the dynamic section, never the section headers (except section 0 when
- * {@code e_phnum} is PN_XNUM).
+ * PT_DYNAMIC, PT_INTERP), the dynamic section and the dynamic symbol table it points to ({@link
+ * DynamicSymbols}), never the section headers (except section 0 when {@code e_phnum} is PN_XNUM).
  *
  * <p>Every read is absolute and bounds-checked; unsigned fields are widened explicitly; every count
  * is checked against the file size before it drives a loop; strings are searched for their NUL
@@ -30,6 +31,7 @@ public final class ElfReader {
   static final long DT_RUNPATH = 29;
   static final long DT_FLAGS_1 = 0x6ffffffbL;
   private static final int PN_XNUM = 0xFFFF;
+  private static final Set<String> DLOPEN = Set.of("dlopen", "dlmopen");
 
   /**
    * Whether the buffer starts with {@code \x7fELF} (its position is ignored; reads are absolute).
@@ -42,8 +44,26 @@ public final class ElfReader {
         && buf.get(3) == 'F';
   }
 
-  /** Parses a whole ELF file, from index 0 to the buffer's limit. The buffer is not modified. */
+  /**
+   * Parses a whole ELF file, from index 0 to the buffer's limit. The buffer is not modified. The
+   * dynamic symbol table is read for the imported names; the read-only data is searched for
+   * library-name literals only when the object imports {@code dlopen}.
+   */
   public ElfInfo read(ByteBuffer whole) throws ElfFormatException {
+    return parse(whole, false).info();
+  }
+
+  /** Every entry of the dynamic symbol table, in index order; empty without one. */
+  public List<DynamicSymbol> dynamicSymbols(ByteBuffer whole) throws ElfFormatException {
+    return parse(whole, true).symbols();
+  }
+
+  /** The fields of the ELF header the info carries. */
+  private record Header(ElfClass elfClass, ByteOrder order, int machine, int type, int osAbi) {}
+
+  private record Parsed(ElfInfo info, List<DynamicSymbol> symbols) {}
+
+  private Parsed parse(ByteBuffer whole, boolean allSymbols) throws ElfFormatException {
     ByteBuffer buf = whole.slice(0, whole.limit());
     long size = buf.limit();
     if (size < 16) {
@@ -70,7 +90,7 @@ public final class ElfReader {
               throw new ElfFormatException("ELF ident at offset 0x5: invalid EI_DATA " + data);
         };
     buf.order(order);
-    Reader r = new Reader(buf, elfClass == ElfClass.ELF64);
+    ElfBytes r = new ElfBytes(buf, elfClass == ElfClass.ELF64);
     int osAbi = Byte.toUnsignedInt(buf.get(7));
     int ehSize = r.wide ? 64 : 52;
     if (size < ehSize) {
@@ -79,6 +99,7 @@ public final class ElfReader {
     }
     int type = r.u16(16, "e_type");
     int machine = r.u16(18, "e_machine");
+    Header header = new Header(elfClass, order, machine, type, osAbi);
     long phoff = r.wide ? r.u64(0x20, "e_phoff") : r.u32(0x1C, "e_phoff");
     int phentsize = r.u16(r.wide ? 0x36 : 0x2A, "e_phentsize");
     long phnum = r.u16(r.wide ? 0x38 : 0x2C, "e_phnum");
@@ -98,18 +119,24 @@ public final class ElfReader {
     }
     r.requireRange(phoff, phnum * phentsize, "program header table (e_phnum " + phnum + ")");
 
-    List<Segment> loads = new ArrayList<>();
-    Segment dynamic = null;
-    Segment interp = null;
+    List<LoadSegments.Segment> loads = new ArrayList<>();
+    LoadSegments.Segment dynamic = null;
+    LoadSegments.Segment interp = null;
     for (long i = 0; i < phnum; i++) {
       long at = phoff + i * phentsize;
       long pType = r.u32(at, "p_type of program header " + i);
-      Segment seg =
+      LoadSegments.Segment seg =
           r.wide
-              ? new Segment(
-                  r.u64(at + 8, "p_offset"), r.u64(at + 16, "p_vaddr"), r.u64(at + 32, "p_filesz"))
-              : new Segment(
-                  r.u32(at + 4, "p_offset"), r.u32(at + 8, "p_vaddr"), r.u32(at + 16, "p_filesz"));
+              ? new LoadSegments.Segment(
+                  r.u64(at + 8, "p_offset"),
+                  r.u64(at + 16, "p_vaddr"),
+                  r.u64(at + 32, "p_filesz"),
+                  r.u32(at + 4, "p_flags"))
+              : new LoadSegments.Segment(
+                  r.u32(at + 4, "p_offset"),
+                  r.u32(at + 8, "p_vaddr"),
+                  r.u32(at + 16, "p_filesz"),
+                  r.u32(at + 24, "p_flags"));
       if (pType == PT_LOAD) {
         loads.add(seg);
       } else if (pType == PT_DYNAMIC && dynamic == null) {
@@ -121,29 +148,34 @@ public final class ElfReader {
 
     Optional<String> interpreter = Optional.empty();
     if (interp != null) {
-      r.requireRange(interp.offset, interp.filesz, "PT_INTERP segment");
+      r.requireRange(interp.offset(), interp.filesz(), "PT_INTERP segment");
       interpreter =
-          Optional.of(r.cString(interp.offset, interp.offset + interp.filesz, "PT_INTERP"));
+          Optional.of(r.cString(interp.offset(), interp.offset() + interp.filesz(), "PT_INTERP"));
     }
     if (dynamic == null) {
-      return new ElfInfo(
-          elfClass,
-          order,
-          machine,
-          type,
-          osAbi,
-          interpreter,
-          List.of(),
-          Optional.empty(),
-          List.of(),
-          List.of(),
-          0,
-          false);
+      ElfInfo info =
+          new ElfInfo(
+              elfClass,
+              order,
+              machine,
+              type,
+              osAbi,
+              interpreter,
+              List.of(),
+              Optional.empty(),
+              List.of(),
+              List.of(),
+              0,
+              false,
+              List.of(),
+              List.of());
+      return new Parsed(info, List.of());
     }
-    return readDynamic(r, elfClass, order, machine, type, osAbi, interpreter, loads, dynamic);
+    return readDynamic(
+        r, header, interpreter, new LoadSegments(loads), dynamic, interp, allSymbols);
   }
 
-  private static long extendedPhnum(Reader r) throws ElfFormatException {
+  private static long extendedPhnum(ElfBytes r) throws ElfFormatException {
     long shoff = r.wide ? r.u64(0x28, "e_shoff") : r.u32(0x20, "e_shoff");
     int shentsize = r.u16(r.wide ? 0x3A : 0x2E, "e_shentsize");
     int shMin = r.wide ? 64 : 40;
@@ -160,29 +192,31 @@ public final class ElfReader {
     return r.u32(shoff + (r.wide ? 0x2C : 0x1C), "sh_info of section 0 (PN_XNUM)");
   }
 
-  private static ElfInfo readDynamic(
-      Reader r,
-      ElfClass elfClass,
-      ByteOrder order,
-      int machine,
-      int type,
-      int osAbi,
+  private static Parsed readDynamic(
+      ElfBytes r,
+      Header h,
       Optional<String> interpreter,
-      List<Segment> loads,
-      Segment dynamic)
+      LoadSegments loads,
+      LoadSegments.Segment dynamic,
+      LoadSegments.Segment interp,
+      boolean allSymbols)
       throws ElfFormatException {
-    r.requireRange(dynamic.offset, dynamic.filesz, "PT_DYNAMIC segment");
+    r.requireRange(dynamic.offset(), dynamic.filesz(), "PT_DYNAMIC segment");
     int entSize = r.wide ? 16 : 8;
-    long count = dynamic.filesz / entSize;
+    long count = dynamic.filesz() / entSize;
     List<Long> neededOffsets = new ArrayList<>();
     Long soname = null;
     Long rpath = null;
     Long runpath = null;
     Long strtab = null;
     Long strsz = null;
+    Long symtab = null;
+    Long syment = null;
+    Long hash = null;
+    Long gnuHash = null;
     long flags1 = 0;
     for (long i = 0; i < count; i++) {
-      long at = dynamic.offset + i * entSize;
+      long at = dynamic.offset() + i * entSize;
       long tag = r.wide ? r.s64(at, "d_tag") : r.s32(at, "d_tag");
       long val = r.wide ? r.u64(at + 8, "d_val") : r.u32(at + 4, "d_val");
       if (tag == DT_NULL) {
@@ -202,6 +236,14 @@ public final class ElfReader {
         strsz = val;
       } else if (tag == DT_FLAGS_1) {
         flags1 = val;
+      } else if (tag == DynamicSymbols.DT_SYMTAB) {
+        symtab = val;
+      } else if (tag == DynamicSymbols.DT_SYMENT) {
+        syment = val;
+      } else if (tag == DynamicSymbols.DT_HASH) {
+        hash = val;
+      } else if (tag == DynamicSymbols.DT_GNU_HASH) {
+        gnuHash = val;
       }
     }
     List<String> needed = new ArrayList<>();
@@ -209,15 +251,21 @@ public final class ElfReader {
     List<String> rpathList = List.of();
     List<String> runpathList = List.of();
     boolean anyString =
-        !neededOffsets.isEmpty() || soname != null || rpath != null || runpath != null;
+        !neededOffsets.isEmpty()
+            || soname != null
+            || rpath != null
+            || runpath != null
+            || symtab != null;
+    List<DynamicSymbol> symbols = List.of();
+    List<String> literals = List.of();
     if (anyString) {
       if (strtab == null) {
         throw new ElfFormatException(
             "dynamic section at offset 0x"
-                + Long.toHexString(dynamic.offset)
+                + Long.toHexString(dynamic.offset())
                 + ": string tags without DT_STRTAB");
       }
-      StringTable table = stringTable(r, loads, strtab, strsz);
+      StringTable table = loads.stringTable(r, strtab, strsz);
       for (long off : neededOffsets) {
         needed.add(table.get(r, off, "DT_NEEDED"));
       }
@@ -230,162 +278,53 @@ public final class ElfReader {
       if (runpath != null) {
         runpathList = split(table.get(r, runpath, "DT_RUNPATH"));
       }
+      symbols =
+          DynamicSymbols.read(
+              r,
+              loads,
+              new DynamicSymbols.Tags(symtab, syment, hash, gnuHash, strtab),
+              table,
+              !allSymbols);
+      if (symbols.stream().anyMatch(s -> s.imported() && DLOPEN.contains(s.name()))) {
+        List<LibraryLiterals.Range> skipped = new ArrayList<>();
+        skipped.add(new LibraryLiterals.Range(table.start(), table.end()));
+        if (interp != null) {
+          skipped.add(
+              new LibraryLiterals.Range(interp.offset(), interp.offset() + interp.filesz()));
+        }
+        Optional<String> self = sonameStr;
+        literals =
+            LibraryLiterals.scan(r, loads, skipped).stream()
+                .filter(l -> !needed.contains(l) && !self.equals(Optional.of(l)))
+                .toList();
+      }
     }
-    return new ElfInfo(
-        elfClass,
-        order,
-        machine,
-        type,
-        osAbi,
-        interpreter,
-        needed,
-        sonameStr,
-        rpathList,
-        runpathList,
-        flags1,
-        true);
+    TreeSet<String> imports = new TreeSet<>();
+    for (DynamicSymbol s : symbols) {
+      if (s.imported()) {
+        imports.add(s.name());
+      }
+    }
+    ElfInfo info =
+        new ElfInfo(
+            h.elfClass,
+            h.order,
+            h.machine,
+            h.type,
+            h.osAbi,
+            interpreter,
+            needed,
+            sonameStr,
+            rpathList,
+            runpathList,
+            flags1,
+            true,
+            List.copyOf(imports),
+            literals);
+    return new Parsed(info, symbols);
   }
 
   private static List<String> split(String raw) {
     return List.of(raw.split(":", -1));
-  }
-
-  /** Maps DT_STRTAB (a virtual address) through the PT_LOAD that holds it to a file range. */
-  private static StringTable stringTable(Reader r, List<Segment> loads, long vaddr, Long strsz)
-      throws ElfFormatException {
-    for (Segment load : loads) {
-      long delta = vaddr - load.vaddr;
-      if (Long.compareUnsigned(vaddr, load.vaddr) < 0
-          || Long.compareUnsigned(delta, load.filesz) >= 0) {
-        continue;
-      }
-      // Every value here is an unsigned file quantity; anything beyond the file is out of range.
-      if (load.offset < 0 || load.offset > r.size || delta < 0 || delta > r.size - load.offset) {
-        throw new ElfFormatException(
-            "DT_STRTAB: virtual address 0x"
-                + Long.toHexString(vaddr)
-                + " maps to a file offset past the end of the file (PT_LOAD p_offset 0x"
-                + Long.toHexString(load.offset)
-                + ", size "
-                + r.size
-                + ")");
-      }
-      long start = load.offset + delta;
-      long length;
-      if (strsz != null) {
-        if (strsz < 0 || strsz > r.size) {
-          throw new ElfFormatException(
-              "DT_STRSZ: "
-                  + Long.toUnsignedString(strsz)
-                  + " exceeds the file size "
-                  + r.size
-                  + " (string table at offset 0x"
-                  + Long.toHexString(start)
-                  + ")");
-        }
-        length = strsz;
-      } else {
-        // No DT_STRSZ: the table ends where the segment's file content (or the file) ends.
-        long rest = load.filesz - delta;
-        length = rest < 0 || rest > r.size - start ? r.size - start : rest;
-      }
-      r.requireRange(start, length, "string table (DT_STRTAB 0x" + Long.toHexString(vaddr) + ")");
-      return new StringTable(start, start + length);
-    }
-    throw new ElfFormatException(
-        "DT_STRTAB: virtual address 0x"
-            + Long.toHexString(vaddr)
-            + " lies in no PT_LOAD segment's file content");
-  }
-
-  private record Segment(long offset, long vaddr, long filesz) {}
-
-  private record StringTable(long start, long end) {
-    String get(Reader r, long index, String what) throws ElfFormatException {
-      if (index < 0 || index >= end - start) {
-        throw new ElfFormatException(
-            what
-                + ": string index 0x"
-                + Long.toHexString(index)
-                + " outside the string table at offset 0x"
-                + Long.toHexString(start)
-                + " (size "
-                + (end - start)
-                + ")");
-      }
-      return r.cString(start + index, end, what);
-    }
-  }
-
-  /** Absolute, bounds-checked reads of unsigned fields. */
-  private static final class Reader {
-    final ByteBuffer buf;
-    final boolean wide;
-    final long size;
-
-    Reader(ByteBuffer buf, boolean wide) {
-      this.buf = buf;
-      this.wide = wide;
-      this.size = buf.limit();
-    }
-
-    /** Fails unless [offset, offset + length) lies inside the file (both taken as unsigned). */
-    void requireRange(long offset, long length, String what) throws ElfFormatException {
-      if (offset < 0 || length < 0 || offset > size || length > size - offset) {
-        throw new ElfFormatException(
-            what
-                + " at offset 0x"
-                + Long.toHexString(offset)
-                + " (length "
-                + Long.toUnsignedString(length)
-                + "): past the end of the file (size "
-                + size
-                + ")");
-      }
-    }
-
-    private int at(long offset, int length, String what) throws ElfFormatException {
-      requireRange(offset, length, what);
-      return (int) offset;
-    }
-
-    int u16(long offset, String what) throws ElfFormatException {
-      return Short.toUnsignedInt(buf.getShort(at(offset, 2, what)));
-    }
-
-    long u32(long offset, String what) throws ElfFormatException {
-      return Integer.toUnsignedLong(buf.getInt(at(offset, 4, what)));
-    }
-
-    long s32(long offset, String what) throws ElfFormatException {
-      return buf.getInt(at(offset, 4, what));
-    }
-
-    /** A 64-bit field as a raw long: values above Long.MAX_VALUE come out negative. */
-    long u64(long offset, String what) throws ElfFormatException {
-      return buf.getLong(at(offset, 8, what));
-    }
-
-    long s64(long offset, String what) throws ElfFormatException {
-      return buf.getLong(at(offset, 8, what));
-    }
-
-    /** The NUL-terminated string at {@code start}, whose NUL must lie before {@code end}. */
-    String cString(long start, long end, String what) throws ElfFormatException {
-      requireRange(start, end - start, what);
-      for (long i = start; i < end; i++) {
-        if (buf.get((int) i) == 0) {
-          byte[] bytes = new byte[(int) (i - start)];
-          buf.get((int) start, bytes);
-          return new String(bytes, StandardCharsets.ISO_8859_1);
-        }
-      }
-      throw new ElfFormatException(
-          what
-              + ": string at offset 0x"
-              + Long.toHexString(start)
-              + " is not NUL-terminated before offset 0x"
-              + Long.toHexString(end));
-    }
   }
 }

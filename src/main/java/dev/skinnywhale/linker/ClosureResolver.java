@@ -34,6 +34,9 @@ import java.util.TreeSet;
  * <p>Per program, a name the process has already loaded (or, in glibc, the DT_SONAME of a loaded
  * object) is that object, as the loader maps a name only once.
  *
+ * <p>Optionally, the libraries whose names an object that imports {@code dlopen} has as string
+ * literals, where the image has them ({@link DependencyKind#DLOPEN_LITERAL}).
+ *
  * <p>Scripts: the {@code #!} interpreter is kept with its closure; for {@code env}, the program it
  * runs is looked up on the image's PATH. Non-ELF non-script files contribute nothing.
  *
@@ -47,13 +50,40 @@ public final class ClosureResolver {
   private final ImageFiles files;
   private final LoaderConfig config;
   private final LibrarySearch search;
+  private final boolean dlopenLiterals;
 
+  /** The loader's closure: interpreters and DT_NEEDED, nothing a program loads by itself. */
   public ClosureResolver(RootFs fs, LinkerEnv env) {
+    this(fs, env, false);
+  }
+
+  /**
+   * @param dlopenLiterals also search, for every object that imports {@code dlopen}, the library
+   *     names among its string literals ({@link ElfInfo#libraryLiterals()}) as that object's
+   *     DT_NEEDED entries would be searched; those found are {@link DependencyKind#DLOPEN_LITERAL}
+   *     dependencies with their own closure, those not found are unresolved of that kind
+   */
+  public ClosureResolver(RootFs fs, LinkerEnv env, boolean dlopenLiterals) {
     this.fs = fs;
     this.env = env;
     this.files = new ImageFiles(fs);
     this.config = new LoaderConfig(fs, files);
     this.search = new LibrarySearch(files);
+    this.dlopenLiterals = dlopenLiterals;
+  }
+
+  /**
+   * What the loader read of the ELF file at {@code path} (symlinks followed), read once and shared
+   * with the closure; empty when it is not a readable ELF file.
+   */
+  public Optional<ElfInfo> elf(String path) {
+    Resolution r = fs.resolve(path);
+    if (!r.found()) {
+      return Optional.empty();
+    }
+    return files.content(r.finalPath()) instanceof FileContent.Elf e
+        ? Optional.of(e.info())
+        : Optional.empty();
   }
 
   /**
@@ -215,16 +245,26 @@ public final class ClosureResolver {
     }
     while (!queue.isEmpty()) {
       LoadedObject obj = queue.poll();
-      for (String name : obj.info().needed()) {
+      List<String> names = new ArrayList<>(obj.info().needed());
+      int literalsFrom = names.size();
+      if (dlopenLiterals) {
+        names.addAll(obj.info().libraryLiterals());
+      }
+      for (int i = 0; i < names.size(); i++) {
+        String name = names.get(i);
+        DependencyKind kind =
+            i < literalsFrom ? DependencyKind.NEEDED : DependencyKind.DLOPEN_LITERAL;
         Located already = loaded.get(name);
         if (already != null) {
-          acc.dependency(already.toDependency(name, obj.realPath(), DependencyKind.NEEDED));
+          if (kind == DependencyKind.NEEDED) {
+            acc.dependency(already.toDependency(name, obj.realPath(), kind));
+          }
           continue;
         }
         Search s = search.needed(obj, name, rules, ldLibraryPath);
         s.broken().forEach(acc::broken);
         if (s.found().isEmpty()) {
-          acc.unresolved(new Unresolved(name, obj.realPath(), DependencyKind.NEEDED, s.reason()));
+          acc.unresolved(new Unresolved(name, obj.realPath(), kind, s.reason()));
           continue;
         }
         Located primary = s.found().get(0);
@@ -233,7 +273,7 @@ public final class ClosureResolver {
           files.elf(primary.finalPath()).soname().ifPresent(n -> loaded.putIfAbsent(n, primary));
         }
         for (Located l : s.found()) {
-          acc.dependency(l.toDependency(name, obj.realPath(), DependencyKind.NEEDED));
+          acc.dependency(l.toDependency(name, obj.realPath(), kind));
           LoadedObject child =
               new LoadedObject(
                   l.finalPath(), files.elf(l.finalPath()), parentOf(l.path()), obj.chain());

@@ -7,5 +7,10 @@ public enum DependencyKind {
   /** A DT_NEEDED entry. */
   NEEDED,
   /** The {@code #!} interpreter of a script, or the program {@code /usr/bin/env} runs for it. */
-  SCRIPT_INTERPRETER
+  SCRIPT_INTERPRETER,
+  /**
+   * A library name among the string literals of an object that imports {@code dlopen}, found where
+   * the object's own DT_NEEDED entries would be; a candidate only (nothing says it is loaded).
+   */
+  DLOPEN_LITERAL
 }

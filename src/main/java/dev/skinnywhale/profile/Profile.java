@@ -24,6 +24,10 @@ import java.util.regex.Pattern;
  * @param tracer how the entries were found
  * @param commands the smoke commands that were traced, in order
  * @param markers patterns; {@code --profile auto} picks this profile when one matches the image
+ * @param symbols symbol markers (schema 2; {@link SymbolPattern}), sorted and distinct: when
+ *     present, the profile is a run-time need, applied to every build that keeps an ELF file
+ *     importing one of them (and whose image matches a marker, when there are markers), and not
+ *     picked by markers alone
  * @param entries the paths to keep
  * @param seccomp the seccomp policy of the traced commands, when the trace made one (schema 2)
  */
@@ -35,10 +39,11 @@ public record Profile(
     TracerKind tracer,
     List<RecordedCommand> commands,
     List<String> markers,
+    List<String> symbols,
     List<ProfileEntry> entries,
     Optional<SeccompPolicy> seccomp) {
 
-  /** The schema version this code writes (2: the optional {@code seccomp} field). */
+  /** The schema version this code writes (2: the optional {@code symbols} and {@code seccomp}). */
   public static final int SCHEMA_VERSION = 2;
 
   /** The oldest schema version this code still reads. */
@@ -73,6 +78,15 @@ public record Profile(
       sortedMarkers.add(marker);
     }
     markers = List.copyOf(sortedMarkers);
+    TreeSet<String> sortedSymbols = new TreeSet<>();
+    for (String symbol : symbols) {
+      SymbolPattern.check(symbol);
+      sortedSymbols.add(symbol);
+    }
+    symbols = List.copyOf(sortedSymbols);
+    if (!symbols.isEmpty() && schemaVersion < 2) {
+      throw new IllegalArgumentException("\"symbols\" needs schemaVersion 2");
+    }
     List<ProfileEntry> sorted = new ArrayList<>(entries);
     sorted.sort(Comparator.comparing(ProfileEntry::path));
     for (int i = 1; i < sorted.size(); i++) {
@@ -83,7 +97,31 @@ public record Profile(
     entries = List.copyOf(sorted);
   }
 
-  /** A profile without a seccomp policy. */
+  /** A profile without symbol markers. */
+  public Profile(
+      int schemaVersion,
+      String name,
+      String comment,
+      Optional<ProfileSource> source,
+      TracerKind tracer,
+      List<RecordedCommand> commands,
+      List<String> markers,
+      List<ProfileEntry> entries,
+      Optional<SeccompPolicy> seccomp) {
+    this(
+        schemaVersion,
+        name,
+        comment,
+        source,
+        tracer,
+        commands,
+        markers,
+        List.of(),
+        entries,
+        seccomp);
+  }
+
+  /** A profile without symbol markers or a seccomp policy. */
   public Profile(
       int schemaVersion,
       String name,
@@ -113,7 +151,26 @@ public record Profile(
   /** A copy with another name. */
   public Profile withName(String newName) {
     return new Profile(
-        schemaVersion, newName, comment, source, tracer, commands, markers, entries, seccomp);
+        schemaVersion,
+        newName,
+        comment,
+        source,
+        tracer,
+        commands,
+        markers,
+        symbols,
+        entries,
+        seccomp);
+  }
+
+  /** Whether the profile is a run-time need: it has symbol markers. */
+  public boolean isSymbolNeed() {
+    return !symbols.isEmpty();
+  }
+
+  /** The first symbol marker that matches {@code importedName}, if any. */
+  public Optional<String> symbolMatching(String importedName) {
+    return symbols.stream().filter(p -> SymbolPattern.matches(p, importedName)).findFirst();
   }
 
   /** A copy with this seccomp policy (and the current schema version, which has the field). */
@@ -126,6 +183,7 @@ public record Profile(
         tracer,
         commands,
         markers,
+        symbols,
         entries,
         policy);
   }

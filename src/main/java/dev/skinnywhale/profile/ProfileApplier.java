@@ -7,6 +7,9 @@ import dev.skinnywhale.rootfs.RootFs;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
@@ -68,15 +71,65 @@ public final class ProfileApplier {
     return new Applied(keep, missing);
   }
 
-  /** The candidates (in their order) with at least one marker that matches something in fs. */
+  /**
+   * The candidates (in their order) with at least one marker that matches something in fs, except
+   * the symbol needs ({@link Profile#isSymbolNeed()}): those are picked by what the kept programs
+   * import ({@link #bySymbols}), not by the image's files alone.
+   */
   public static List<Profile> auto(RootFs fs, List<Profile> candidates) {
     List<Profile> picked = new ArrayList<>();
     for (Profile p : candidates) {
-      if (p.markers().stream().anyMatch(m -> !expand(fs, new ProfileGlob(m)).isEmpty())) {
+      if (!p.isSymbolNeed() && markersMatch(fs, p)) {
         picked.add(p);
       }
     }
     return picked;
+  }
+
+  /**
+   * A symbol need that applies, and why.
+   *
+   * @param profile the profile
+   * @param symbol the imported name that matched one of its symbol markers
+   * @param importer the first kept ELF file (in path order) that imports it
+   */
+  public record SymbolMatch(Profile profile, String symbol, String importer) {}
+
+  /**
+   * The symbol needs among the candidates (in their order) that one of the kept ELF files imports a
+   * symbol of, and whose markers (when they have any) match something in fs.
+   *
+   * @param imports for each kept ELF file (by path, iterated in path order), its imported names
+   */
+  public static List<SymbolMatch> bySymbols(
+      RootFs fs, List<Profile> candidates, SortedMap<String, List<String>> imports) {
+    List<SymbolMatch> out = new ArrayList<>();
+    for (Profile p : candidates) {
+      if (!p.isSymbolNeed()) {
+        continue;
+      }
+      Optional<SymbolMatch> match = Optional.empty();
+      for (Map.Entry<String, List<String>> e : imports.entrySet()) {
+        for (String name : e.getValue()) {
+          if (p.symbolMatching(name).isPresent()) {
+            match = Optional.of(new SymbolMatch(p, name, e.getKey()));
+            break;
+          }
+        }
+        if (match.isPresent()) {
+          break;
+        }
+      }
+      if (match.isPresent() && (p.markers().isEmpty() || markersMatch(fs, p))) {
+        out.add(match.get());
+      }
+    }
+    return out;
+  }
+
+  /** Whether at least one of the profile's markers matches something in fs. */
+  public static boolean markersMatch(RootFs fs, Profile p) {
+    return p.markers().stream().anyMatch(m -> !expand(fs, new ProfileGlob(m)).isEmpty());
   }
 
   /** Every existing path a pattern matches, with the symlinks its leading directories cross. */

@@ -31,7 +31,7 @@ import java.util.Map;
  * Profile JSON: the only class of this package that knows Jackson. Reading is strict (unknown
  * fields, duplicate keys, wrong types and coercions are errors; top-level {@code "x-*"} fields are
  * allowed and ignored); writing is canonical: fixed field order, sorted entries, two-space indent,
- * one line per command, marker and entry, a trailing newline.
+ * one line per command, marker, symbol and entry, a trailing newline.
  *
  * <p>The wire form is a set of DTO classes ({@link ProfileWire}) translated to and from the domain
  * records by {@link ProfileWireTranslator}, so the schema can change without touching {@link

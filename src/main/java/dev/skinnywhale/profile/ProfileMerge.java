@@ -18,7 +18,7 @@ public final class ProfileMerge {
    *       {@code neededBy} of {@code a} win (a path that is a file in one image and a symlink in
    *       another stays one entry);
    *   <li>commands: those of {@code a}, then those of {@code b};
-   *   <li>markers: the union;
+   *   <li>markers and symbols: the unions;
    *   <li>source: kept when both have the same, else none;
    *   <li>tracer: kept when both have the same, else {@code hand-written} (no single trace made the
    *       result);
@@ -37,6 +37,8 @@ public final class ProfileMerge {
     commands.addAll(b.commands());
     TreeSet<String> markers = new TreeSet<>(a.markers());
     markers.addAll(b.markers());
+    TreeSet<String> symbols = new TreeSet<>(a.symbols());
+    symbols.addAll(b.symbols());
     Optional<ProfileSource> source = a.source().equals(b.source()) ? a.source() : Optional.empty();
     TracerKind tracer = a.tracer() == b.tracer() ? a.tracer() : TracerKind.HAND_WRITTEN;
     String comment = "Merge of the profiles \"" + a.name() + "\" and \"" + b.name() + "\".";
@@ -55,6 +57,7 @@ public final class ProfileMerge {
         tracer,
         commands,
         List.copyOf(markers),
+        List.copyOf(symbols),
         List.copyOf(byPath.values()),
         seccomp);
   }

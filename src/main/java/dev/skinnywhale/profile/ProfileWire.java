@@ -5,8 +5,9 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 
 /**
- * The wire form of a profile (schemaVersion 1 and 2): what Jackson binds, in the order and with the
- * inclusion it is written. {@link ProfileWireTranslator} turns it into the domain records and back.
+ * The wire form of a profile (schemaVersion 1 and 2; {@code symbols} and {@code seccomp} are
+ * version 2 only): what Jackson binds, in the order and with the inclusion it is written. {@link
+ * ProfileWireTranslator} turns it into the domain records and back.
  *
  * <p>Plain field classes rather than records: Jackson binds records through their constructor and
  * then reports an unknown field at the end of the object, not where it is.
@@ -19,6 +20,7 @@ import java.util.List;
   "tracer",
   "commands",
   "markers",
+  "symbols",
   "entries",
   "seccomp"
 })
@@ -31,6 +33,7 @@ final class ProfileWire {
   public String tracer;
   public List<CommandWire> commands;
   public List<String> markers;
+  public List<String> symbols;
   public List<EntryWire> entries;
   public SeccompWire seccomp;
 

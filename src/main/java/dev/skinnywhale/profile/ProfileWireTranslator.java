@@ -85,6 +85,20 @@ final class ProfileWireTranslator {
         throw new ProfileException(source, at + ": " + e.getMessage());
       }
     }
+    int version = requiredInt(source, w.schemaVersion, "schemaVersion");
+    List<String> symbols = w.symbols == null ? List.of() : w.symbols;
+    if (w.symbols != null && version < 2) {
+      throw new ProfileException(
+          source, "\"symbols\" needs schemaVersion 2 (this is " + version + ")");
+    }
+    for (int i = 0; i < symbols.size(); i++) {
+      String at = "symbols[" + i + "]";
+      try {
+        SymbolPattern.check(required(source, symbols.get(i), at));
+      } catch (IllegalArgumentException e) {
+        throw new ProfileException(source, at + ": " + e.getMessage());
+      }
+    }
     if (w.entries == null) {
       throw new ProfileException(source, "missing \"entries\"");
     }
@@ -96,13 +110,14 @@ final class ProfileWireTranslator {
         w.seccomp == null ? Optional.empty() : Optional.of(seccomp(source, w.seccomp));
     try {
       return new Profile(
-          requiredInt(source, w.schemaVersion, "schemaVersion"),
+          version,
           name,
           w.comment == null ? "" : w.comment,
           src,
           tracer,
           commands,
           markers,
+          symbols,
           entries,
           seccomp);
     } catch (IllegalArgumentException e) {
@@ -225,6 +240,7 @@ final class ProfileWireTranslator {
       w.commands.add(cw);
     }
     w.markers = p.markers().stream().map(FsPath::toText).toList();
+    w.symbols = p.symbols().isEmpty() ? null : p.symbols();
     w.entries = new ArrayList<>();
     for (ProfileEntry e : p.entries()) {
       EntryWire ew = new EntryWire();

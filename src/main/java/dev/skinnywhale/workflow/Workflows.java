@@ -1,8 +1,10 @@
 package dev.skinnywhale.workflow;
 
 import dev.skinnywhale.assemble.Rewrites;
+import dev.skinnywhale.docker.ContainerDetails;
 import dev.skinnywhale.docker.DockerEngine;
 import dev.skinnywhale.docker.RunOptions;
+import dev.skinnywhale.image.ConfigChange;
 import dev.skinnywhale.image.registry.RegistryOptions;
 import dev.skinnywhale.linker.LinkerEnv;
 import dev.skinnywhale.packages.PackageIndex;
@@ -26,8 +28,9 @@ import dev.skinnywhale.workflow.keep.PackagesContributor;
 import dev.skinnywhale.workflow.keep.ProfileContributor;
 import dev.skinnywhale.workflow.keep.RuntimeBasicsContributor;
 import dev.skinnywhale.workflow.keep.RuntimeConfigContributor;
-import dev.skinnywhale.workflow.keep.ScriptCommandsContributor;
+import dev.skinnywhale.workflow.keep.ScriptClosureContributor;
 import dev.skinnywhale.workflow.keep.Snapshot;
+import dev.skinnywhale.workflow.keep.SymbolNeedsContributor;
 import dev.skinnywhale.workflow.keep.TracedContributor;
 import dev.skinnywhale.workflow.keep.UserFilesContributor;
 import dev.skinnywhale.workflow.run.KeepStrategy;
@@ -90,11 +93,12 @@ import java.util.SortedSet;
  *
  * <p>{@code Plan} asks the keep contributors of the build in order (change set, traced, mounts,
  * profiles, includes and excludes, runtime config, the user's files, the change set's directories,
- * the runtime basics), then the static closure, then the expanding ones (packages, the programs of
- * kept shell scripts, the package database) and the closure in turn until the plan settles. {@code
- * MakeImage} prunes the package database to the layer ({@code PrunePackageDb}). The user's
- * container and image are never changed; every temporary container, image and file is removed when
- * the run ends, also on failure. A failed verification is part of the result, not an exception.
+ * the runtime basics), then the static closure, then the expanding ones (packages, the script
+ * closure, the imported symbols' needs, the package database) and the closure in turn until the
+ * plan settles. {@code MakeImage} prunes the package database to the layer ({@code
+ * PrunePackageDb}). The user's container and image are never changed; every temporary container,
+ * image and file is removed when the run ends, also on failure. A failed verification is part of
+ * the result, not an exception.
  */
 public final class Workflows {
   private final DockerEngine engine;
@@ -313,6 +317,21 @@ public final class Workflows {
     }
   }
 
+  /**
+   * Whether the script closure reads the config's own command: not for a stopped container whose
+   * command --change did not set, as for the config probe — it ran to its end there, most likely
+   * the install that made the container ({@code docker run IMAGE sh -c 'apt-get install ...'}).
+   */
+  private boolean readsConfigCommand(Source source, List<ConfigChange> changes) {
+    if (source.kind() != Source.Kind.CONTAINER
+        || !ScriptClosureContributor.hasCommandScript(source.imageConfig().path("config"))
+        || changes.stream()
+            .anyMatch(c -> c instanceof ConfigChange.Cmd || c instanceof ConfigChange.Entrypoint)) {
+      return true;
+    }
+    return engine.findContainer(source.id()).map(ContainerDetails::running).orElse(false);
+  }
+
   /** Whether --change set the command the config probe runs. */
   private static boolean commandChanged(Source before, Source after) {
     var was = before.imageConfig().path("config");
@@ -394,7 +413,8 @@ public final class Workflows {
             request.keepDocs(),
             request.excludePackages(),
             request.includePackages()));
-    contributors.add(new ScriptCommandsContributor());
+    contributors.add(new ScriptClosureContributor(readsConfigCommand(source, request.changes())));
+    contributors.add(new SymbolNeedsContributor(new LoadProfiles(run, profiles).symbolNeeds()));
     contributors.add(new PackageDbContributor());
     Plan.Planned planned =
         new Plan(run)

@@ -149,6 +149,7 @@ class ProfileJsonTest {
     ProfileException e = fails(MINIMAL.replace("\"schemaVersion\": 1", "\"schemaVersion\": 3"));
     assertEquals("test.json", e.source());
     assertTrue(e.reason().contains("unsupported schemaVersion 3"), e.getMessage());
+    assertTrue(e.reason().contains("reads schemaVersion 1 to 2"), e.getMessage());
   }
 
   @Test
