@@ -30,7 +30,8 @@ public final class ExitCodes {
   /** The exit-code section of every command's help. */
   public static final String[] HELP = {
     "0:Success.",
-    "1:Internal error (a bug; rerun with --stacktrace and report it).",
+    "1:Internal error (a bug; rerun with --stacktrace and report it), or out of memory or"
+        + " stack (raise it: JAVA_OPTS=-Xmx2g, JAVA_OPTS=-Xss16m).",
     "2:Bad usage: unknown option, missing or malformed argument, a bad --change, a refused"
         + " run option (--privileged, --cap-add, devices).",
     "3:The Docker engine cannot be reached (is dockerd running? DOCKER_HOST?).",

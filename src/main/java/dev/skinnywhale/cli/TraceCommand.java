@@ -185,6 +185,30 @@ public final class TraceCommand implements Callable<Integer> {
     return new SaveProfile.Target(value, workDir.resolve("profiles").resolve(value + ".json"));
   }
 
+  /** The most a --run-file may hold: a smoke script is lines, not megabytes. */
+  static final int MAX_RUN_FILE_BYTES = 4 << 20;
+
+  /**
+   * The run file, read up to the limit (a device or a pipe has no size to check first: {@code
+   * /dev/zero} is refused, not read whole).
+   */
+  private byte[] readRunFile(Path file) throws java.io.IOException {
+    byte[] bytes;
+    try (java.io.InputStream in = Files.newInputStream(workDir.resolve(file))) {
+      bytes = in.readNBytes(MAX_RUN_FILE_BYTES + 1);
+    }
+    if (bytes.length > MAX_RUN_FILE_BYTES) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          "--run-file "
+              + file
+              + ": larger than "
+              + (MAX_RUN_FILE_BYTES >> 20)
+              + " MiB; a smoke script should be a few lines");
+    }
+    return bytes;
+  }
+
   @Override
   public Integer call() throws Exception {
     boolean debug = common.debug || context.envFlag("DEBUG");
@@ -195,7 +219,7 @@ public final class TraceCommand implements Callable<Integer> {
           Optional.of(
               new PrepareCommands.RunFile(
                   runFile.getFileName().toString(),
-                  new String(Files.readAllBytes(runFile), StandardCharsets.ISO_8859_1)));
+                  new String(readRunFile(runFile), StandardCharsets.ISO_8859_1)));
     }
     for (String e : env) {
       if (!e.contains("=") || e.startsWith("=")) {

@@ -25,6 +25,7 @@ class UsageErrorsTest {
         "build x | skinnywhale build",
         "--tag Bad:Tag:x x | skinnywhale",
         "profile show | skinnywhale profile show",
+        "trace --run-file /dev/zero x | skinnywhale trace",
       })
   void usageError_exit2_hintNamesTheCommand(String args, String command) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
