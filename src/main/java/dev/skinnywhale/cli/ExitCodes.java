@@ -40,7 +40,8 @@ public final class ExitCodes {
     "6:A local file could not be read or written (disk full, no such directory, permissions).",
     "7:The Docker engine refused a call (load, create, commit, ...).",
     "8:Verification failed: the slim image does not run the commands as the source did.",
-    "9:A probe command failed in the source image.",
+    "9:A probe command failed in the source image (also a program not found in the image:"
+        + " exit 127 there, reported as PROGRAM: not found in the image).",
     "10:A registry could not be reached or refused (credentials, --insecure-registry).",
     "130:Interrupted (Ctrl-C); temporary containers, images and files were removed.",
   };
