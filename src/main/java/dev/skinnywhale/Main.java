@@ -26,7 +26,20 @@ public final class Main {
             Clock.systemUTC(),
             json,
             () -> DockerJavaEngine.fromEnvironment(json));
-    System.exit(commandLine(context).execute(args));
+    System.exit(execute(commandLine(context), args, System.err));
+  }
+
+  /**
+   * Runs the command line. picocli hands errors on, so an exhausted heap or stack that reached this
+   * far is reported here: one line with how to raise it, exit 1.
+   */
+  public static int execute(CommandLine cli, String[] args, java.io.PrintStream err) {
+    try {
+      return cli.execute(args);
+    } catch (OutOfMemoryError | StackOverflowError e) {
+      return ErrorHandler.exhausted(
+          err, e, java.util.Arrays.asList(args).contains("--stacktrace") ? e : null);
+    }
   }
 
   /** The configured command line; tests call this with their own context. */

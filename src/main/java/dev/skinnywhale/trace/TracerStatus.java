@@ -100,9 +100,14 @@ public sealed interface TracerStatus
       Objects.requireNonNull(text, "text");
     }
 
-    /** The tracer's PATH search found no such program ({@code error exec NAME: not found...}). */
+    /**
+     * The program is not there: the tracer's PATH search found none ({@code error exec NAME: not
+     * found in PATH}), or exec of the path said ENOENT ({@code error exec PATH: No such file or
+     * directory}: no such file, or the interpreter it names is missing).
+     */
     public boolean programNotFound() {
-      return stage == Stage.EXEC && message.equals("not found in PATH");
+      return stage == Stage.EXEC
+          && (message.equals("not found in PATH") || message.equals("No such file or directory"));
     }
 
     /** The signal that interrupted the tracer, for {@link Stage#INTERRUPTED}. */

@@ -34,6 +34,7 @@ import dev.skinnywhale.workflow.keep.SymbolNeedsContributor;
 import dev.skinnywhale.workflow.keep.TracedContributor;
 import dev.skinnywhale.workflow.keep.UserFilesContributor;
 import dev.skinnywhale.workflow.run.KeepStrategy;
+import dev.skinnywhale.workflow.run.OutputFile;
 import dev.skinnywhale.workflow.run.Reporter;
 import dev.skinnywhale.workflow.run.Run;
 import dev.skinnywhale.workflow.run.Source;
@@ -186,6 +187,9 @@ public final class Workflows {
   public TraceResult trace(TraceRequest request) throws IOException {
     SlimRequest slim = request.slim();
     Destination.checkOutput(slim.output());
+    if (request.saveProfile().isPresent()) {
+      OutputFile.check(request.saveProfile().get().file());
+    }
     Optional<Path> seccompFile = request.seccompProfile();
     if (seccompFile.isPresent()) {
       WriteSeccompProfile.checkTarget(seccompFile.get());

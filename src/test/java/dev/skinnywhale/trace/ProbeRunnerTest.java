@@ -116,6 +116,16 @@ class ProbeRunnerTest {
   }
 
   @Test
+  void testTrace_execEnoentExits127() throws IOException {
+    ProbeRun run =
+        trace(
+            Probe.exits(127, Map.of("status", "error exec /opt/app: No such file or directory\n")));
+    assertEquals(Optional.of(127), run.exitCode());
+    assertEquals(List.of("exec /opt/app: No such file or directory"), run.notes());
+    assertEquals(1, engine.specs.size(), "no fallback");
+  }
+
+  @Test
   void testTrace_otherTracerErrorLeavesNoExitCode() throws IOException {
     ProbeRun run =
         trace(

@@ -86,9 +86,10 @@ class TracerStatusTest {
   }
 
   @Test
-  void testFailed_programNotFoundOnlyForThePathSearch() {
+  void testFailed_programNotFound_pathSearchOrExecEnoent() {
     assertTrue(failed("error exec nosuch: not found in PATH").programNotFound());
-    assertFalse(failed("error exec /x: No such file or directory").programNotFound());
+    assertTrue(failed("error exec /x: No such file or directory").programNotFound());
+    assertFalse(failed("error exec /x: Permission denied").programNotFound());
     assertFalse(failed("error usage: not found in PATH").programNotFound());
   }
 

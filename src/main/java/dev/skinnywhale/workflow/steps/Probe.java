@@ -3,11 +3,15 @@ package dev.skinnywhale.workflow.steps;
 import dev.skinnywhale.trace.ProbeCommand;
 import dev.skinnywhale.trace.ProbeOptions;
 import dev.skinnywhale.trace.ProbeRun;
+import dev.skinnywhale.trace.TracerStatus;
 import dev.skinnywhale.workflow.run.ProbeFailedException;
 import dev.skinnywhale.workflow.run.Run;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Runs each smoke command in its own probe container under the tracer (or LD_DEBUG), in order. A
@@ -44,6 +48,16 @@ public record Probe(Run run, Prober prober) {
                   "probing `" + command.text() + "`",
                   () -> prober.trace(image, command, options));
       probe.notes().forEach(run.reporter()::warn);
+      Optional<String> missing = probe.succeeded(expectTimeout) ? Optional.empty() : missing(probe);
+      if (missing.isPresent()) {
+        throw new ProbeFailedException(
+            missing.get()
+                + ": not found in the image (`"
+                + command.text()
+                + "` exited 127 in "
+                + target
+                + "); nothing was built. Keep the program in the image, or name one it has");
+      }
       if (!probe.succeeded(expectTimeout)) {
         throw new ProbeFailedException(
             "`"
@@ -73,6 +87,26 @@ public record Probe(Run run, Prober prober) {
       probes.add(probe);
     }
     return probes;
+  }
+
+  /** A shell's "NAME: not found" (dash, BusyBox) or "NAME: command not found" (bash). */
+  private static final Pattern SHELL_NOT_FOUND =
+      Pattern.compile("([^\\s:]+): (?:command )?not found\\s*$");
+
+  /**
+   * The program a run that exited 127 could not find: the one the tracer's own PATH search or exec
+   * did not find, else the one the shell names in its last line of output. Empty for any other
+   * ending, and for a 127 that names no program (then it is the program's own exit code).
+   */
+  static Optional<String> missing(ProbeRun probe) {
+    if (probe.timedOut() || !probe.exitCode().equals(Optional.of(TracerStatus.EXIT_NOT_FOUND))) {
+      return Optional.empty();
+    }
+    if (probe.tracerStatus().orElse(null) instanceof TracerStatus.Failed f && f.programNotFound()) {
+      return f.subject();
+    }
+    Matcher m = SHELL_NOT_FOUND.matcher(lastLine(probe.output()));
+    return m.find() ? Optional.of(m.group(1)) : Optional.empty();
   }
 
   private static String lastLine(String output) {

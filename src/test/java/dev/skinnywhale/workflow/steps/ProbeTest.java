@@ -10,6 +10,7 @@ import dev.skinnywhale.trace.ProbeCommand;
 import dev.skinnywhale.trace.ProbeOptions;
 import dev.skinnywhale.trace.ProbeRun;
 import dev.skinnywhale.trace.TracerKind;
+import dev.skinnywhale.trace.TracerStatus;
 import dev.skinnywhale.workflow.FakeEngine;
 import dev.skinnywhale.workflow.run.ProbeFailedException;
 import dev.skinnywhale.workflow.run.RecordingReporter;
@@ -91,6 +92,65 @@ class ProbeTest {
             ProbeFailedException.class,
             () -> probe(true, List.of(ProbeCommand.argv("app --selftest"))));
     assertTrue(e.getMessage().endsWith("(no output)"), e.getMessage());
+  }
+
+  @Test
+  void probe_shellSaysNotFound_programNotFoundInTheImage() {
+    engine.exitCodes.put(IMAGE, 127);
+    engine.outputs.put(IMAGE, "sh: 1: nosuch: not found\n");
+    ProbeFailedException e =
+        assertThrows(
+            ProbeFailedException.class,
+            () -> probe(false, List.of(ProbeCommand.shell("/bin/sh", "nosuch --version"))));
+    assertEquals(
+        "nosuch: not found in the image (`nosuch --version` exited 127 in app); nothing was built."
+            + " Keep the program in the image, or name one it has",
+        e.getMessage());
+  }
+
+  @Test
+  void missing_bashAndBusyBoxWording_nameTheProgram() {
+    assertEquals(
+        Optional.of("tool"), Probe.missing(ended(127, "bash: line 1: tool: command not found")));
+    assertEquals(Optional.of("/opt/x"), Probe.missing(ended(127, "a\nsh: /opt/x: not found\n")));
+  }
+
+  @Test
+  void missing_tracerFoundNoProgram_namesWhatItLookedFor() {
+    TracerStatus.Failed enoent =
+        new TracerStatus.Failed(
+            TracerStatus.Stage.EXEC,
+            Optional.of("/opt/app"),
+            "No such file or directory",
+            "exec /opt/app: No such file or directory");
+    ProbeRun run =
+        new ProbeRun(
+            ProbeCommand.argv("/opt/app"),
+            Optional.of(127),
+            false,
+            "",
+            TracerKind.PTRACE,
+            dev.skinnywhale.tracelog.AccessSet.empty(),
+            List.of(),
+            Optional.of(enoent));
+    assertEquals(Optional.of("/opt/app"), Probe.missing(run));
+  }
+
+  @Test
+  void missing_otherEndings_none() {
+    assertEquals(Optional.empty(), Probe.missing(ended(127, "app: exiting with 127")));
+    assertEquals(Optional.empty(), Probe.missing(ended(1, "sh: 1: nosuch: not found")));
+  }
+
+  private static ProbeRun ended(int code, String output) {
+    return new ProbeRun(
+        ProbeCommand.shell("/bin/sh", "x"),
+        Optional.of(code),
+        false,
+        output,
+        TracerKind.PTRACE,
+        dev.skinnywhale.tracelog.AccessSet.empty(),
+        List.of());
   }
 
   @Test
