@@ -116,8 +116,8 @@ public record WriteSeccompProfile(Run run) {
     } finally {
       removePartial.run();
     }
-    run.reporter()
-        .step(
+    run.steps()
+        .say(
             "wrote seccomp profile "
                 + file
                 + " ("
