@@ -21,8 +21,8 @@ public final class ErrorHandler implements IExecutionExceptionHandler {
       return usage(err, pe);
     }
     if (dev.skinnywhale.workflow.run.ShutdownGuard.shuttingDown()) {
-      err.println(
-          "skinnywhale: interrupted; the temporary containers, images and files were removed");
+      // SIGINT or SIGTERM: the run's signal hook removes what it made and prints the last line;
+      // the JVM exits with the signal's status (130, 143) once the hook is done.
       return ExitCodes.INTERRUPTED;
     }
     boolean stacktrace =

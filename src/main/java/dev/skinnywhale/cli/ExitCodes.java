@@ -6,6 +6,7 @@ import dev.skinnywhale.image.ConfigChangeException;
 import dev.skinnywhale.image.ImageFormatException;
 import dev.skinnywhale.image.registry.RegistryException;
 import dev.skinnywhale.profile.ProfileException;
+import dev.skinnywhale.workflow.run.CancelledException;
 import dev.skinnywhale.workflow.run.NotFoundException;
 import dev.skinnywhale.workflow.run.ProbeFailedException;
 import dev.skinnywhale.workflow.run.UnusableInputException;
@@ -26,6 +27,7 @@ public final class ExitCodes {
   public static final int PROBE_FAILED = 9;
   public static final int REGISTRY = 10;
   public static final int INTERRUPTED = 130;
+  public static final int TERMINATED = 143;
 
   /** The exit-code section of every command's help. */
   public static final String[] HELP = {
@@ -45,7 +47,8 @@ public final class ExitCodes {
     "9:A probe command failed in the source image (also a program not found in the image:"
         + " exit 127 there, reported as PROGRAM: not found in the image).",
     "10:A registry could not be reached or refused (credentials, --insecure-registry).",
-    "130:Interrupted (Ctrl-C); temporary containers, images and files were removed.",
+    "130:Interrupted by SIGINT (Ctrl-C); temporary containers, images and files were removed.",
+    "143:Terminated by SIGTERM; temporary containers, images and files were removed.",
   };
 
   private ExitCodes() {}
@@ -75,7 +78,7 @@ public final class ExitCodes {
     if (e instanceof IOException || e instanceof UncheckedIOException) {
       return IO;
     }
-    if (e instanceof InterruptedException) {
+    if (e instanceof InterruptedException || e instanceof CancelledException) {
       return INTERRUPTED;
     }
     if (e instanceof ConfigChangeException) {

@@ -164,7 +164,8 @@ public final class Workflows {
     try (Run run = open(request)) {
       Source source = new FindSource(run).find(request.target(), request.base());
       source = new ApplyChanges(run).apply(source, request.changes());
-      Destination destination = Destination.choose(engine, source, request.tag(), request.output());
+      Destination destination =
+          Destination.choose(run.engine(), source, request.tag(), request.output());
       try (RootFs fs = new ReadFilesystem(run).read(source)) {
         Built built = build(run, request, use, source, fs, Optional.empty(), TracedPaths.none());
         Optional<SeccompPolicy> carried =
@@ -203,16 +204,16 @@ public final class Workflows {
       Source found = new FindSource(run).find(slim.target(), slim.base());
       Source source = new ApplyChanges(run).apply(found, slim.changes());
       ProbeOptions options = ApplyChanges.forProbes(request.probe(), found, source);
-      if (!engine.networkExists(options.network())) {
+      if (!run.engine().networkExists(options.network())) {
         throw new UnusableInputException("--network " + options.network() + ": no such network");
       }
-      checkVolumes(options.run());
+      checkVolumes(run.engine(), options.run());
       if (request.forceLdDebug()) {
         reporter.warn(
             "--ld-debug sees the libraries programs load, not the data files they open: keep those"
                 + " with --include or a profile");
       }
-      Destination destination = Destination.choose(engine, source, slim.tag(), slim.output());
+      Destination destination = Destination.choose(run.engine(), source, slim.tag(), slim.output());
       Prober chosen = Prober.choose(run, source, request.forceLdDebug());
       Prober prober = seccompFile.isPresent() ? chosen.recordingSyscalls() : chosen;
       Optional<ProbeCommand> configProbe =
@@ -326,7 +327,8 @@ public final class Workflows {
    * command --change did not set, as for the config probe — it ran to its end there, most likely
    * the install that made the container ({@code docker run IMAGE sh -c 'apt-get install ...'}).
    */
-  private boolean readsConfigCommand(Source source, List<ConfigChange> changes) {
+  private static boolean readsConfigCommand(
+      DockerEngine engine, Source source, List<ConfigChange> changes) {
     if (source.kind() != Source.Kind.CONTAINER
         || !ScriptClosureContributor.hasCommandScript(source.imageConfig().path("config"))
         || changes.stream()
@@ -345,7 +347,7 @@ public final class Workflows {
   }
 
   /** A named volume must exist: the engine would make an empty one, which nobody removes. */
-  private void checkVolumes(RunOptions options) {
+  private static void checkVolumes(DockerEngine engine, RunOptions options) {
     for (RunOptions.Mount m : options.mounts()) {
       if (m.type() == RunOptions.MountType.VOLUME
           && m.source().isPresent()
@@ -417,7 +419,8 @@ public final class Workflows {
             request.keepDocs(),
             request.excludePackages(),
             request.includePackages()));
-    contributors.add(new ScriptClosureContributor(readsConfigCommand(source, request.changes())));
+    contributors.add(
+        new ScriptClosureContributor(readsConfigCommand(run.engine(), source, request.changes())));
     contributors.add(new SymbolNeedsContributor(new LoadProfiles(run, profiles).symbolNeeds()));
     contributors.add(new PackageDbContributor());
     Plan.Planned planned =

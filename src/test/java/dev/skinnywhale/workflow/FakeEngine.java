@@ -92,6 +92,12 @@ public final class FakeEngine implements DockerEngine {
   /** The volumes that exist. */
   public final java.util.Set<String> volumes = new java.util.TreeSet<>();
 
+  /**
+   * What happens while a call is in flight, by kind ("create", "commit", "wait"): a test makes a
+   * call slow, or lands a signal in the middle of it (default: nothing).
+   */
+  public final Map<String, Runnable> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
+
   public FakeEngine() {
     containerConfig.putArray("Cmd").add("/usr/bin/app");
     containerConfig
@@ -160,6 +166,7 @@ public final class FakeEngine implements DockerEngine {
   @Override
   public String createContainer(ContainerSpec spec) {
     String id = String.format("%064x", created.size() + 100);
+    inFlight.getOrDefault("create", () -> {}).run();
     created.put(id, spec.image());
     specs.put(id, spec);
     calls.add("create " + spec.image());
@@ -177,6 +184,7 @@ public final class FakeEngine implements DockerEngine {
 
   @Override
   public Optional<Integer> waitFor(String containerId, Duration timeout) {
+    inFlight.getOrDefault("wait", () -> {}).run();
     if (stillRunning.test(specs.get(containerId))) {
       return Optional.empty();
     }
@@ -242,6 +250,7 @@ public final class FakeEngine implements DockerEngine {
   @Override
   public String commit(String containerId, Map<String, String> labels) {
     calls.add("commit " + containerId + " " + labels);
+    inFlight.getOrDefault("commit", () -> {}).run();
     return COMMITTED_ID;
   }
 

@@ -61,7 +61,7 @@ public record SaveProfile(Run run) {
     Profile profile =
         profileOf(target.name(), source, probes, traced, closure, fs, options).withSeccomp(seccomp);
     write(target.file(), profile);
-    run.reporter().step("saved profile " + target.name() + " to " + target.file());
+    run.steps().say("saved profile " + target.name() + " to " + target.file());
   }
 
   /**

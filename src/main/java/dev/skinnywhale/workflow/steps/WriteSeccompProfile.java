@@ -105,8 +105,8 @@ public record WriteSeccompProfile(Run run) {
     Path abs = file.toAbsolutePath();
     String text = SeccompJson.write(policy);
     OutputFile.write(abs, run.cleanup(), out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
-    run.reporter()
-        .step(
+    run.steps()
+        .say(
             "wrote seccomp profile "
                 + file
                 + " ("
