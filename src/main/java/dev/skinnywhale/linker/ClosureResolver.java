@@ -96,6 +96,7 @@ public final class ClosureResolver {
       exec(root, acc, 0);
     }
     config.cacheProblem().ifPresent(acc::broken);
+    config.confProblems().forEach(acc::broken);
     return acc.toClosure();
   }
 
