@@ -278,6 +278,8 @@ public final class TraceCommand implements Callable<Integer> {
                   context.env(),
                   runId)
               .trace(request);
+    } finally {
+      reporter.finish();
     }
     if (json) {
       context

@@ -58,7 +58,10 @@ public interface DockerEngine extends Closeable {
     throw new EngineException("this engine cannot look up volumes");
   }
 
-  /** The container's stdout and stderr, interleaved as the engine stored them. */
+  /**
+   * The container's stdout and stderr, interleaved as the engine stored them: the last 200 lines,
+   * of which only the first and last 4 KiB are kept ({@link OutputExcerpt}).
+   */
   String logs(String containerId);
 
   /** Extracts a tar stream into a directory of a (created or running) container. */

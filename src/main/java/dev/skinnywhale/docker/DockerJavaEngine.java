@@ -202,7 +202,7 @@ public final class DockerJavaEngine implements DockerEngine {
 
   @Override
   public String logs(String containerId) {
-    StringBuilder out = new StringBuilder();
+    OutputExcerpt out = new OutputExcerpt();
     try {
       client
           .logContainerCmd(containerId)

@@ -109,8 +109,15 @@ public record Probe(Run run, Prober prober) {
     return m.find() ? Optional.of(m.group(1)) : Optional.empty();
   }
 
-  private static String lastLine(String output) {
+  /** The most of a probe's last line an error message quotes (its end). */
+  static final int MAX_QUOTED = 400;
+
+  static String lastLine(String output) {
     List<String> lines = output.strip().lines().toList();
-    return lines.isEmpty() ? "(no output)" : lines.get(lines.size() - 1);
+    if (lines.isEmpty()) {
+      return "(no output)";
+    }
+    String last = lines.get(lines.size() - 1);
+    return last.length() <= MAX_QUOTED ? last : "..." + last.substring(last.length() - MAX_QUOTED);
   }
 }

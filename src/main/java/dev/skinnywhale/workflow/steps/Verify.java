@@ -178,7 +178,7 @@ public record Verify(Run run, Prober prober) {
       missing.addAll(
           missingPaths(fat.accesses(), traced.accesses(), fs, kept, ignoredRoots(options)));
     }
-    missing.forEach(m -> run.reporter().warn("missing in " + tag + ": " + m));
+    missing.forEach(m -> run.reporter().warn("missing in " + tag, "missing in " + tag + ": " + m));
     return new Verification(command.text(), fat.outcome(), slim.outcome(), false, missing);
   }
 
