@@ -233,9 +233,25 @@ public final class SourceReader {
    */
   public SortedSet<String> containerChanges(Source source) {
     SortedSet<String> out = new TreeSet<>();
+    for (String path : changedText(source)) {
+      out.add(FsPath.normalize(FsPath.fromText(path)));
+    }
+    return out;
+  }
+
+  /**
+   * The same, as the export {@code fs} names them: a name the engine reported with U+FFFD (its
+   * bytes are not UTF-8) is matched to the export's bytes ({@link ChangePaths}).
+   */
+  public SortedSet<String> containerChanges(Source source, RootFs fs) {
+    return new ChangePaths(fs).match(changedText(source));
+  }
+
+  private List<String> changedText(Source source) {
+    List<String> out = new java.util.ArrayList<>();
     for (Change change : engine.diff(source.id())) {
       if (change.kind() != Change.Kind.DELETED) {
-        out.add(FsPath.normalize(FsPath.fromText(change.path())));
+        out.add(change.path());
       }
     }
     return out;
