@@ -346,6 +346,19 @@ expect_eq "--syscalls timeout: summary written" "$(awk 'NR == 1' "$WORK/sc-hang.
 expect_eq "unwritable --syscalls: exit code" "$?" 125
 case $(cat "$WORK/sc-bad.status") in "error syscalls $WORK/no/such/dir/sc: "*) pass ;; *) fail "unwritable --syscalls status: $(cat "$WORK/sc-bad.status")" ;; esac
 
+# a traced program that itself uses ptrace (strace, gdb, a sandbox): its own
+# PTRACE_TRACEME and its attach to its child fail with EPERM under the tracer,
+# and the status line counts them, in both modes
+for mode in seccomp syscall; do
+    opt=""; suffix=""
+    [ "$mode" = syscall ] && { opt="--no-seccomp"; suffix=" mode=syscall"; }
+    "$TRACER" $opt -o "$WORK/nested-$mode.log" --status "$WORK/nested-$mode.status" -- "$TESTPROG" nested-ptrace >"$WORK/nested-$mode.out"
+    expect_eq "nested ptrace, $mode mode: exit code" "$?" 0
+    expect_eq "nested ptrace, $mode mode: both calls refused" "$(cat "$WORK/nested-$mode.out")" 2
+    expect_eq "nested ptrace, $mode mode: status" "$(cat "$WORK/nested-$mode.status")" "ok exit=0 ptrace-denied=2$suffix"
+    if grep -q " ptrace(" "$WORK/nested-$mode.log"; then fail "nested ptrace, $mode mode: ptrace logged"; else pass; fi
+done
+
 # a 32-bit process on x86_64: its calls under the i386 ABI
 if [ -n "$PROG32" ] && [ -x "$PROG32" ]; then
     "$TRACER" -o "$WORK/sc32.log" --status "$WORK/sc32.status" --syscalls "$WORK/sc32.sc" -- "$PROG32"

@@ -27,6 +27,14 @@ public interface DockerEngine extends Closeable {
   /** The container's whole filesystem as a tar stream (the engine's export endpoint). */
   InputStream export(String containerId);
 
+  /**
+   * The image as a {@code docker save} archive stream (its layers uncompressed, {@code
+   * manifest.json}); read once, front to back.
+   */
+  default InputStream save(String imageId) {
+    throw new EngineException("this engine cannot save an image");
+  }
+
   /** Creates a container (not started) and returns its id. */
   String createContainer(ContainerSpec spec);
 

@@ -163,6 +163,30 @@ public final class FakeEngine implements DockerEngine {
     return new ByteArrayInputStream(tar(files));
   }
 
+  /** A {@code docker save} archive of the image: one layer, its files as exported. */
+  @Override
+  public InputStream save(String imageId) {
+    calls.add("save " + imageId);
+    if (!imageId.equals(IMAGE_ID) && !imageId.equals(COMMITTED_ID)) {
+      throw new EngineException("saving " + imageId + ": not found");
+    }
+    byte[] layer = tar(imageId.equals(COMMITTED_ID) ? containerFiles : imageFiles);
+    String manifest = "[{\"Config\":\"config.json\",\"RepoTags\":[],\"Layers\":[\"l/layer.tar\"]}]";
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    TarStreamWriter w = new TarStreamWriter(out);
+    try {
+      w.addFile("l/layer.tar", layer, Instant.EPOCH);
+      w.addFile(
+          "manifest.json",
+          manifest.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          Instant.EPOCH);
+      w.finish();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new ByteArrayInputStream(out.toByteArray());
+  }
+
   @Override
   public String createContainer(ContainerSpec spec) {
     String id = String.format("%064x", created.size() + 100);

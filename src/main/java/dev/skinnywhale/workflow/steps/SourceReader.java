@@ -136,7 +136,9 @@ public final class SourceReader {
   /** The source's whole filesystem. The caller closes it (that deletes its spool file). */
   public RootFs filesystem(Source source, Cleanup cleanup) throws IOException {
     if (source.kind() == Source.Kind.CONTAINER) {
-      return export(source.id(), source.reference());
+      RootFs fs = export(source.id(), source.reference());
+      return withImageMeta(
+          fs, source.imageId(), EngineEntries.touched(""), containerChanges(source));
     }
     return imageFilesystem(source.imageId(), source.reference(), cleanup);
   }
@@ -147,10 +149,52 @@ public final class SourceReader {
     String temp = engine.createContainer(ContainerSpec.forExport(imageId, labels.apply("export")));
     Runnable remove =
         cleanup.add("temporary container " + shortId(temp), () -> engine.removeContainer(temp));
+    RootFs fs;
     try {
-      return export(temp, reference);
+      fs = export(temp, reference);
     } finally {
       remove.run();
+    }
+    String workingDir =
+        engine
+            .findImage(imageId)
+            .map(i -> i.imageConfig().path("config").path("WorkingDir").asText(""))
+            .orElse("");
+    return withImageMeta(fs, imageId, EngineEntries.touched(workingDir), java.util.Set.of());
+  }
+
+  /**
+   * {@code fs} (an export of a container of {@code imageId}) with the entries the engine touched
+   * given the image's own metadata ({@link EngineEntries}), read from the image's layers: only
+   * their headers, content skipped. When the engine cannot save the image, they get the fixed
+   * mtime.
+   */
+  private RootFs withImageMeta(
+      RootFs fs, String imageId, java.util.Set<String> touched, java.util.Set<String> changes)
+      throws IOException {
+    Map<String, dev.skinnywhale.tar.TarEntry> own = Map.of();
+    boolean ok = false;
+    try {
+      try (InputStream save = engine.save(imageId)) {
+        own =
+            new dev.skinnywhale.image.LayerEntries(
+                    new dev.skinnywhale.image.ManifestJson(
+                        new com.fasterxml.jackson.databind.ObjectMapper()))
+                .find(save, touched, imageId);
+      } catch (dev.skinnywhale.docker.EngineException e) {
+        if (e.is(dev.skinnywhale.docker.EngineException.Kind.INTERRUPTED)) {
+          throw e;
+        }
+        reporter.debug(
+            "the image's own metadata of /etc, /dev, ...: unavailable (" + e.getMessage() + ")");
+      }
+      RootFs restored = EngineEntries.restore(fs, touched, own, changes);
+      ok = true;
+      return restored;
+    } finally {
+      if (!ok) {
+        fs.close();
+      }
     }
   }
 
@@ -189,9 +233,25 @@ public final class SourceReader {
    */
   public SortedSet<String> containerChanges(Source source) {
     SortedSet<String> out = new TreeSet<>();
+    for (String path : changedText(source)) {
+      out.add(FsPath.normalize(FsPath.fromText(path)));
+    }
+    return out;
+  }
+
+  /**
+   * The same, as the export {@code fs} names them: a name the engine reported with U+FFFD (its
+   * bytes are not UTF-8) is matched to the export's bytes ({@link ChangePaths}).
+   */
+  public SortedSet<String> containerChanges(Source source, RootFs fs) {
+    return new ChangePaths(fs).match(changedText(source));
+  }
+
+  private List<String> changedText(Source source) {
+    List<String> out = new java.util.ArrayList<>();
     for (Change change : engine.diff(source.id())) {
       if (change.kind() != Change.Kind.DELETED) {
-        out.add(FsPath.normalize(FsPath.fromText(change.path())));
+        out.add(change.path());
       }
     }
     return out;
