@@ -66,6 +66,12 @@ public final class CancellableEngine implements DockerEngine {
   }
 
   @Override
+  public InputStream save(String imageId) {
+    token.check();
+    return new Checked(engine.save(imageId));
+  }
+
+  @Override
   public String createContainer(ContainerSpec spec) {
     token.check();
     String id = engine.createContainer(spec);

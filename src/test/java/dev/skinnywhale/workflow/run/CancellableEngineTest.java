@@ -36,6 +36,19 @@ class CancellableEngineTest {
   }
 
   @Test
+  void everyEngineMethod_isOverridden_soNoDefaultBypassesTheWrappedEngine() throws Exception {
+    for (java.lang.reflect.Method m : dev.skinnywhale.docker.DockerEngine.class.getMethods()) {
+      if (java.lang.reflect.Modifier.isStatic(m.getModifiers())) {
+        continue;
+      }
+      assertEquals(
+          CancellableEngine.class,
+          CancellableEngine.class.getMethod(m.getName(), m.getParameterTypes()).getDeclaringClass(),
+          m.toString());
+    }
+  }
+
+  @Test
   void create_cancelledWhileInFlight_registersTheContainerAndRemovesIt() {
     fake.inFlight.put("create", this::cancel);
     assertThrows(CancelledException.class, () -> engine.createContainer(spec()));
