@@ -40,7 +40,6 @@ import dev.skinnywhale.workflow.run.Run;
 import dev.skinnywhale.workflow.run.Source;
 import dev.skinnywhale.workflow.run.UnusableInputException;
 import dev.skinnywhale.workflow.steps.ApplyChanges;
-import dev.skinnywhale.workflow.steps.CommitProbeImage;
 import dev.skinnywhale.workflow.steps.ConfigProbe;
 import dev.skinnywhale.workflow.steps.Destination;
 import dev.skinnywhale.workflow.steps.FindSource;
@@ -50,6 +49,7 @@ import dev.skinnywhale.workflow.steps.MakeImage;
 import dev.skinnywhale.workflow.steps.Plan;
 import dev.skinnywhale.workflow.steps.PrepareCommands;
 import dev.skinnywhale.workflow.steps.Probe;
+import dev.skinnywhale.workflow.steps.ProbeImageAndFilesystem;
 import dev.skinnywhale.workflow.steps.Prober;
 import dev.skinnywhale.workflow.steps.PrunePackageDb;
 import dev.skinnywhale.workflow.steps.ReadFilesystem;
@@ -79,8 +79,8 @@ import java.util.SortedSet;
  *       → SuggestProfiles → MakeImage
  * build = FindSource → [ApplyChanges] → ReadFilesystem → LoadProfiles → ReadPackages
  *       → TakeChangeSet → Plan → MakeImage
- * trace = FindSource → [ApplyChanges] → CommitProbeImage → ReadFilesystem → Probe (the --run
- *       commands, the --run-file, [ConfigProbe]) → InterpretTraces → [RuntimeSyscalls]
+ * trace = FindSource → [ApplyChanges] → CommitProbeImage ∥ ReadFilesystem → Probe (the --run
+ *       commands, the --run-file, [ConfigProbe]; side by side when independent) → InterpretTraces → [RuntimeSyscalls]
  *       → [LoadProfiles] → ReadPackages → TakeChangeSet → Plan → [SaveProfile] → MakeImage
  *       → [Verify] → [WriteSeccompProfile]
  * </pre>
@@ -226,8 +226,9 @@ public final class Workflows {
                           commandChanged(found, source),
                           request.runConfig()))
               : Optional.empty();
-      String probeImage = new CommitProbeImage(run).imageFor(source);
-      try (RootFs fs = new ReadFilesystem(run).read(source)) {
+      ProbeImageAndFilesystem.Ready ready = new ProbeImageAndFilesystem(run).prepare(source);
+      String probeImage = ready.probeImage();
+      try (RootFs fs = ready.fs()) {
         List<ProbeCommand> commands =
             new ArrayList<>(PrepareCommands.of(request.commands(), request.runFile(), fs));
         configProbe.ifPresent(commands::add);

@@ -35,6 +35,7 @@ public final class Run implements AutoCloseable {
   private final ShutdownGuard guard;
   private final Path tempDir;
   private final ImageInputs images;
+  private final Parallel parallel = new Parallel(Parallel.DEFAULT_LIMIT);
 
   private Run(
       String runId,
@@ -148,6 +149,11 @@ public final class Run implements AutoCloseable {
   /** The images of this run that are not in the engine (archives, layouts, registries). */
   public ImageInputs images() {
     return images;
+  }
+
+  /** How many independent tasks (probe containers, verifications) run side by side. */
+  public Parallel parallel() {
+    return parallel;
   }
 
   /** The run's own temporary directory (removed with everything in it when the run ends). */

@@ -53,7 +53,34 @@ public final class StepRunner {
    * cancelled.
    */
   public void say(String message) {
+    // also from the threads of steps that run side by side: the token orders it after a cancel
     cancellation.unlessCancelled(() -> reporter.step(message));
+  }
+
+  /** Runs a step of {@code phase} that says what it does itself (steps run side by side). */
+  public <T, E extends Exception> T timed(String phase, Body<T, E> body) throws E {
+    cancellation.check();
+    Instant start = clock.instant();
+    try {
+      return body.run();
+    } finally {
+      add(phase, Duration.between(start, clock.instant()));
+    }
+  }
+
+  /**
+   * Adds {@code time} to {@code phase} without running anything: the part of a step that ran beside
+   * another one that the run still waited for.
+   */
+  public void add(String phase, Duration time) {
+    synchronized (timings) {
+      timings.merge(phase, time, Duration::plus);
+    }
+  }
+
+  /** The clock steps are timed with. */
+  public Clock clock() {
+    return clock;
   }
 
   /** Wall time per phase, in the order the phases first ran. */
