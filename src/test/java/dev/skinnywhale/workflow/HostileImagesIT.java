@@ -44,6 +44,9 @@ class HostileImagesIT {
   static final String CANARY = "CANARY-" + ID + "-host-file-read";
 
   /** Names the fixture container adds to its change set (chars are bytes). */
+  /** A 250-byte path component (before the names made of it: static fields start in order). */
+  private static final String LONG_PART = "0".repeat(250);
+
   static final List<String> CONTAINER_NAMES = containerNames();
 
   private final Map<String, String> images = new HashMap<>();
@@ -285,8 +288,6 @@ class HostileImagesIT {
       throw new UncheckedIOException(e);
     }
   }
-
-  private static final String LONG_PART = "0".repeat(250);
 
   private static final String CONTAINER_SCRIPT =
       "mkdir -p /srv/x && cd /srv/x"

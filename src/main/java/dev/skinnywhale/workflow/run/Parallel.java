@@ -90,7 +90,16 @@ public final class Parallel {
           permits.release();
           break;
         }
-        starting.accept(i);
+        try {
+          starting.accept(i);
+        } catch (RuntimeException | Error e) {
+          // (a cancelled run's step line): what has started still ends before this returns, so
+          // every container it makes is registered before the run's cleanup
+          ended.set(true);
+          permits.release();
+          awaitAll(started);
+          throw e;
+        }
         int index = i;
         Task<T> task = tasks.get(i);
         started.add(
@@ -114,8 +123,9 @@ public final class Parallel {
         f.get();
       }
     } catch (InterruptedException e) {
+      ended.set(true);
+      awaitAll(started); // as above: nothing still running once this returns
       Thread.currentThread().interrupt();
-      pool.shutdownNow();
       throw new InterruptedIOException("interrupted while running " + n + " tasks");
     } catch (ExecutionException e) {
       throw new IllegalStateException("a task escaped its own handler", e.getCause());
@@ -135,6 +145,26 @@ public final class Parallel {
       }
     }
     return out;
+  }
+
+  /** Waits for every one of {@code started} to end, through interrupts (kept for the caller). */
+  private static void awaitAll(List<Future<?>> started) {
+    boolean interrupted = false;
+    for (Future<?> f : started) {
+      while (true) {
+        try {
+          f.get();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          break; // the task's own handler kept its failure
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**

@@ -61,6 +61,7 @@ public final class ShutdownGuard implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     cleanup.close();
+    reporter.finish(); // the grouped warnings' counts, before the final line, not after it
     reporter.info(FINAL_LINE);
   }
 

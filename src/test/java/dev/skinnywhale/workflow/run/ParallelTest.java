@@ -115,6 +115,35 @@ class ParallelTest {
   }
 
   @Test
+  void map_startingThrows_returnsOnlyAfterTheStartedTasksEnded() {
+    java.util.concurrent.atomic.AtomicBoolean zeroEnded =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    List<Parallel.Task<String>> tasks = new ArrayList<>();
+    tasks.add(
+        () -> {
+          nap(300);
+          zeroEnded.set(true);
+          return "zero";
+        });
+    tasks.add(() -> "one");
+    RuntimeException cancelled = new IllegalStateException("cancelled");
+    RuntimeException thrown =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                new Parallel(2)
+                    .map(
+                        tasks,
+                        i -> {
+                          if (i == 1) {
+                            throw cancelled;
+                          }
+                        }));
+    assertEquals(cancelled, thrown);
+    assertTrue(zeroEnded.get(), "returned while task 0 was still running");
+  }
+
+  @Test
   void map_lastResult_endsTheListAsABreakWould() throws Exception {
     List<Parallel.Task<Integer>> tasks = List.of(() -> 1, () -> -2, () -> 3, () -> 4);
     for (int limit : new int[] {1, 2, 4}) {
