@@ -53,6 +53,14 @@ public interface DockerEngine extends Closeable {
     throw new EngineException("this engine cannot run a command in a container");
   }
 
+  /**
+   * Runs {@code argv} as root in a running container, its stdout streamed back as it comes (the
+   * helper's index and tar); its exit code and stderr are read from the stream once it has ended.
+   */
+  default ExecStream execStream(String containerId, List<String> argv) {
+    throw new EngineException("this engine cannot stream a command's output");
+  }
+
   /** Whether a volume of this name exists. */
   default boolean volumeExists(String name) {
     throw new EngineException("this engine cannot look up volumes");

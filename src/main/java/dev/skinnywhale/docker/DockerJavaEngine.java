@@ -235,6 +235,11 @@ public final class DockerJavaEngine implements DockerEngine {
   }
 
   @Override
+  public ExecStream execStream(String containerId, List<String> argv) {
+    return raw.exec(containerId, argv);
+  }
+
+  @Override
   public boolean volumeExists(String name) {
     if (!EngineTransport.isReference(name)) {
       return false;
