@@ -2,7 +2,7 @@
  * The helper modes of the tracer (no ptrace): what skinnywhale asks of a
  * running helper container instead of exporting its whole filesystem.
  *
- *   tracer index [--root DIR] [--exclude PATH]...   a listing of every entry
+ *   tracer index [--root DIR] [--head N] [--exclude PATH]...   every entry
  *   tracer tar [--root DIR] [--from FILE]           a tar of the paths listed
  *   tracer wait [SECONDS]                           idles (a container's PID 1)
  *

@@ -1,5 +1,5 @@
 /*
- * `tracer index [--root DIR] [--exclude PATH]...`: every entry of the tree at
+ * `tracer index [--root DIR] [--head BYTES] [--exclude PATH]...`: every entry of the tree at
  * DIR (default /) on stdout, as records skinnywhale's IndexReader parses.
  *
  * The walk is the one `docker export` makes (Go's filepath.Walk): depth
@@ -17,7 +17,10 @@
  * u32 st_mode, uid, gid, nlink, u64 size, i64 mtime seconds, u32 nanoseconds,
  * u32 rdev major, minor, u64 st_dev, st_ino, then u32-length-prefixed path
  * and link target, u32 xattr count and that many u32-prefixed name, value
- * pairs. Last a record of type 'E' whose size field is the number of entries
+ * pairs, then a u32-prefixed head: the first bytes of a regular file's content
+ * (--head N, at most 4096; none by default), so that a reader that only looks
+ * at a file's magic or #! line needs no fetch. Last a record of type 'E'
+ * whose size field is the number of entries
  * before it: a listing cut short has none.
  */
 #include "helper.h"
@@ -44,6 +47,9 @@ struct walk {
     char *mounts[MAX_MOUNTS];
     size_t nmounts;
     unsigned long long entries;
+    size_t head;
+    unsigned char head_buf[4096];
+    size_t head_len;
     int errors;
     unsigned char rec[64];
 };
@@ -77,7 +83,7 @@ static char type_of(mode_t m) {
 
 static void record(struct walk *w, char type, int flags, const struct stat *st, const char *path,
                    const char *link, size_t link_len, const struct xattrs *x) {
-    size_t plen = strlen(path), len = 64 + 4 + plen + 4 + link_len + 4;
+    size_t plen = strlen(path), len = 64 + 4 + plen + 4 + link_len + 4 + 4 + w->head_len;
     for (size_t i = 0; x && i < x->count; i++) len += 8 + strlen(x->names + x->key[i]) + x->value_len[i];
     unsigned char *r = w->rec;
     memset(r, 0, sizeof(w->rec));
@@ -105,6 +111,22 @@ static void record(struct walk *w, char type, int flags, const struct stat *st, 
         out32(&w->out, (uint32_t)x->value_len[i]);
         out_bytes(&w->out, x->values + x->value[i], x->value_len[i]);
     }
+    out32(&w->out, (uint32_t)w->head_len);
+    out_bytes(&w->out, w->head_buf, w->head_len);
+}
+
+/* The first w->head bytes of the regular file NAME in FD into w->head_buf. */
+static void read_head(struct walk *w, int fd, const char *name, const struct stat *st) {
+    w->head_len = 0;
+    if (!w->head || st->st_size == 0) return;
+    int f = openat(fd, name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    if (f < 0) return; /* content is then fetched as it is read */
+    for (ssize_t r; w->head_len < w->head; w->head_len += (size_t)r) {
+        r = read(f, w->head_buf + w->head_len, w->head - w->head_len);
+        if (r < 0 && errno == EINTR) r = 0;
+        else if (r <= 0) break;
+    }
+    close(f);
 }
 
 static int is_mount(const struct walk *w, const char *path) {
@@ -211,6 +233,8 @@ static void walk_dir(struct walk *w, int fd, size_t plen) {
         }
         struct xattrs x = {0};
         if (type != 'l' && fchdir(fd) == 0 && xattrs_read(names[i], &x) < 0) complain(w, "cannot list the xattrs of", w->path);
+        if (type == 'f' && !mount) read_head(w, fd, names[i], &st);
+        else w->head_len = 0;
         w->entries++;
         record(w, type, mount, &st, w->path, link, (size_t)link_len, &x);
         xattrs_free(&x);
@@ -237,10 +261,13 @@ int helper_index(int argc, char **argv) {
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "--root") && i + 1 < argc) {
             root = argv[++i];
+        } else if (!strcmp(argv[i], "--head") && i + 1 < argc && atoi(argv[i + 1]) >= 0 &&
+                   atoi(argv[i + 1]) <= (int)sizeof(w.head_buf)) {
+            w.head = (size_t)atoi(argv[++i]);
         } else if (!strcmp(argv[i], "--exclude") && i + 1 < argc && w.nexcludes < MAX_EXCLUDES) {
             w.excludes[w.nexcludes++] = argv[++i];
         } else {
-            fputs("usage: tracer index [--root DIR] [--exclude PATH]...\n", stderr);
+            fputs("usage: tracer index [--root DIR] [--head BYTES] [--exclude PATH]...\n", stderr);
             return 2;
         }
     }
@@ -256,11 +283,13 @@ int helper_index(int argc, char **argv) {
     struct xattrs x = {0};
     if (fchdir(fd) == 0) xattrs_read(".", &x);
     w.entries++;
+    w.head_len = 0;
     record(&w, 'd', 0, &st, "/", "", 0, &x);
     xattrs_free(&x);
     strcpy(w.path, "/");
     walk_dir(&w, fd, 1);
     close(fd);
+    w.head_len = 0;
     record(&w, 'E', 0, NULL, "", "", 0, NULL);
     out_flush(&w.out);
     if (w.out.failed) {

@@ -1,6 +1,7 @@
 /*
- * `tracer tar [--root DIR] [--from FILE]`: a tar stream on stdout of the
- * paths listed in FILE (default stdin), NUL-separated, absolute as seen from
+ * `tracer tar [--root DIR] [--from FILE | -- PATH...]`: a tar stream on stdout
+ * of the paths given as arguments after `--`, or else listed in FILE (default
+ * stdin), NUL-separated; absolute as seen from
  * DIR (default /), in the order given. Each path is one entry of its own, as
  * lstat sees it (a symlink is not followed, a hard link is written as a file
  * with its content): ustar headers, with a PAX header before one whose path or
@@ -221,21 +222,48 @@ static void entry(struct tw *t, const char *path) {
     }
 }
 
+/* The end of the stream (two zero blocks); the exit status. */
+static int finish(struct tw *t) {
+    static const char end[1024];
+    out_bytes(&t->out, end, sizeof(end));
+    out_flush(&t->out);
+    if (t->out.failed) {
+        fprintf(stderr, "tracer tar: writing the stream: %s\n", strerror(errno));
+        return 2;
+    }
+    return t->errors;
+}
+
 int helper_tar(int argc, char **argv) {
     static struct tw t;
     const char *root = "/", *from = NULL;
+    int args = 0;
     for (int i = 2; i < argc; i++) {
-        if (!strcmp(argv[i], "--root") && i + 1 < argc) root = argv[++i];
+        if (!strcmp(argv[i], "--")) {
+            args = i + 1;
+            break;
+        } else if (!strcmp(argv[i], "--root") && i + 1 < argc) root = argv[++i];
         else if (!strcmp(argv[i], "--from") && i + 1 < argc) from = argv[++i];
         else {
-            fputs("usage: tracer tar [--root DIR] [--from FILE]\n", stderr);
+            fputs("usage: tracer tar [--root DIR] [--from FILE | -- PATH...]\n", stderr);
             return 2;
         }
     }
-    int in = from ? open(from, O_RDONLY | O_CLOEXEC) : 0;
     t.root = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (in < 0 || t.root < 0) {
-        fprintf(stderr, "tracer tar: cannot open %s: %s\n", in < 0 ? from : root, strerror(errno));
+    if (t.root < 0) {
+        fprintf(stderr, "tracer tar: cannot open %s: %s\n", root, strerror(errno));
+        return 2;
+    }
+    t.out.fd = 1;
+    t.dirfd = -1;
+    if (args) {
+        for (int i = args; i < argc && !t.out.failed; i++)
+            if (argv[i][0]) entry(&t, argv[i]);
+        return finish(&t);
+    }
+    int in = from ? open(from, O_RDONLY | O_CLOEXEC) : 0;
+    if (in < 0) {
+        fprintf(stderr, "tracer tar: cannot open %s: %s\n", from, strerror(errno));
         return 2;
     }
     size_t len = 0, cap = 1 << 16;
@@ -260,16 +288,7 @@ int helper_tar(int argc, char **argv) {
     }
     if (!list) abort();
     list[len] = 0;
-    t.out.fd = 1;
-    t.dirfd = -1;
     for (size_t pos = 0; pos < len && !t.out.failed; pos += strlen(list + pos) + 1)
         if (list[pos]) entry(&t, list + pos);
-    static const char end[1024];
-    out_bytes(&t.out, end, sizeof(end));
-    out_flush(&t.out);
-    if (t.out.failed) {
-        fprintf(stderr, "tracer tar: writing the stream: %s\n", strerror(errno));
-        return 2;
-    }
-    return t.errors;
+    return finish(&t);
 }

@@ -408,6 +408,11 @@ expect_eq "index: name with a newline" "$(field_of 7 "/d/$NL_NAME")" 2
 expect_eq "index: name with byte 0xff" "$(field_of 7 "/d/$BYTE_NAME")" 2
 expect_eq "index: 4000-byte path" "$(field_of 7 "$rel")" 4
 expect_eq "index: sorted walk" "$(awk '{ print $10 }' "$WORK/index.txt" | awk -v a="$(hexof /d)" -v b="$(hexof /d/file)" -v c="$(hexof /empty)" '$1 == a { x = NR } $1 == b { y = NR } $1 == c { z = NR } END { print (x < y && y < z) }')" 1
+"$TRACER" index --root "$HROOT" --head 4 --exclude /skip >"$WORK/index-head.bin"
+expect_eq "index --head: exit code" "$?" 0
+# the head of /d/file ("cont") follows its record's xattr count
+expect_eq "index --head: the head of a file" "$(od -An -v -c "$WORK/index-head.bin" | awk '{ for (i = 1; i <= NF; i++) s = s $i } END { print (index(s, "/d/file") > 0 && index(s, "004cont") > 0) }')" 1
+expect_eq "index --head: same entries" "$(index_text "$WORK/index-head.bin" | awk '{ print $1, $10 }')" "$(awk '{ print $1, $10 }' "$WORK/index.txt")"
 "$TRACER" index --root "$WORK/no-such-root" >/dev/null 2>&1
 expect_eq "index: missing root" "$?" 2
 
@@ -428,6 +433,9 @@ expect_eq "tar: mtime kept" "$(cd "$WORK/untar" && stat -c %Y d/file)" "$(stat -
 printf '/d/file\0' | "$TRACER" tar --root "$HROOT" >"$WORK/stdin.tar"
 expect_eq "tar: list from stdin" "$?" 0
 expect_eq "tar: one entry from stdin" "$(tar -tf "$WORK/stdin.tar")" d/file
+"$TRACER" tar --root "$HROOT" -- /d/file /d/sym >"$WORK/args.tar"
+expect_eq "tar: paths as arguments" "$?" 0
+expect_eq "tar: entries of the arguments" "$(tar -tf "$WORK/args.tar" | awk '{ printf "%s ", $0 }')" "d/file d/sym "
 
 # a 32-bit process on x86_64: its calls under the i386 ABI
 if [ -n "$PROG32" ] && [ -x "$PROG32" ]; then

@@ -235,6 +235,11 @@ public final class DockerJavaEngine implements DockerEngine {
   }
 
   @Override
+  public boolean canStreamExec() {
+    return true;
+  }
+
+  @Override
   public ExecStream execStream(String containerId, List<String> argv) {
     return raw.exec(containerId, argv);
   }

@@ -40,7 +40,8 @@ public final class FsIndex {
   /** How content is found for a regular file of the listing. */
   @FunctionalInterface
   public interface Contents {
-    Blob blob(String path, long size);
+    /** {@code head}: the first bytes of the content as the index carried them (maybe none). */
+    Blob blob(String path, long size, byte[] head);
   }
 
   /**
@@ -63,7 +64,8 @@ public final class FsIndex {
       long ino,
       String path,
       String link,
-      Map<String, String> xattrs) {}
+      Map<String, String> xattrs,
+      byte[] head) {}
 
   /** A whole listing: its entries in the walk's order. */
   public record Listing(List<Entry> entries) {
@@ -156,7 +158,7 @@ public final class FsIndex {
     }
     long count = unsigned(b, pos, offset);
     pos += 4;
-    if (count > (b.limit() - pos) / 8) {
+    if (count > (b.limit() - pos - 4) / 8) {
       throw new IOException("record at offset " + offset + ": " + count + " xattrs do not fit");
     }
     Map<String, String> xattrs = new TreeMap<>();
@@ -168,6 +170,8 @@ public final class FsIndex {
       xattrs.put(key, new String(b.array(), pos + 4, vn, StandardCharsets.ISO_8859_1));
       pos += 4 + vn;
     }
+    int hn = length(b, pos, offset);
+    byte[] head = java.util.Arrays.copyOfRange(b.array(), pos + 4, pos + 4 + hn);
     return new Entry(
         type,
         (b.get(1) & 1) != 0,
@@ -183,7 +187,8 @@ public final class FsIndex {
         b.getLong(56),
         strings[0],
         strings[1],
-        xattrs);
+        xattrs,
+        head);
   }
 
   /** A u32 length at {@code pos} whose bytes must follow it inside the record. */
@@ -265,7 +270,8 @@ public final class FsIndex {
                   yield new FsNode.HardLink(e.path(), meta, first);
                 }
               }
-              yield new FsNode.RegularFile(e.path(), meta, contents.blob(e.path(), e.size()));
+              yield new FsNode.RegularFile(
+                  e.path(), meta, contents.blob(e.path(), e.size(), e.head()));
             }
             case 'd' -> new FsNode.Directory(e.path(), meta);
             case 'l' -> new FsNode.Symlink(e.path(), meta, e.link());

@@ -53,8 +53,16 @@ public final class LazyContent implements Closeable {
 
   /** The content of the regular file at {@code path}, {@code size} bytes as its index says. */
   public synchronized Blob blob(String path, long size) {
+    return blob(path, size, new byte[0]);
+  }
+
+  /**
+   * As {@link #blob(String, long)}, with the content's first bytes already known: a read of no more
+   * than them (the whole of a file no larger) fetches nothing.
+   */
+  public synchronized Blob blob(String path, long size, byte[] head) {
     expected.put(path, size);
-    return new Lazy(path, size);
+    return new Lazy(path, size, head.length <= size ? head.clone() : new byte[0]);
   }
 
   /** How many calls to the source were made (one per batch). */
@@ -125,10 +133,12 @@ public final class LazyContent implements Closeable {
   private final class Lazy implements Blob {
     private final String path;
     private final long size;
+    private final byte[] head;
 
-    Lazy(String path, long size) {
+    Lazy(String path, long size, byte[] head) {
       this.path = path;
       this.size = size;
+      this.head = head;
     }
 
     @Override
@@ -142,6 +152,9 @@ public final class LazyContent implements Closeable {
       if (n <= 0) {
         return ByteBuffer.allocate(0).asReadOnlyBuffer();
       }
+      if (n <= head.length) {
+        return ByteBuffer.wrap(head, 0, (int) n).slice().asReadOnlyBuffer();
+      }
       long[] r = region(path);
       return channel.map(FileChannel.MapMode.READ_ONLY, r[0], n);
     }
@@ -150,6 +163,9 @@ public final class LazyContent implements Closeable {
     public InputStream open() throws IOException {
       if (size == 0) {
         return InputStream.nullInputStream();
+      }
+      if (head.length == size) {
+        return new java.io.ByteArrayInputStream(head);
       }
       long[] r = region(path);
       return new InputStream() {

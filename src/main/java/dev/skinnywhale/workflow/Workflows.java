@@ -164,7 +164,9 @@ public final class Workflows {
       Source source = new FindSource(run).find(request.target(), request.base());
       source = new ApplyChanges(run).apply(source, request.changes());
       Destination destination = Destination.choose(engine, source, request.tag(), request.output());
-      try (RootFs fs = new ReadFilesystem(run).read(source)) {
+      try (RootFs fs =
+          new ReadFilesystem(run, ReadFilesystem.Mode.fromEnv(env))
+              .read(source, Optional.empty())) {
         Built built = build(run, request, use, source, fs, Optional.empty(), TracedPaths.none());
         Optional<SeccompPolicy> carried =
             seccompProfile.map(f -> WriteSeccompProfile.carried(built.loaded()));
@@ -222,7 +224,9 @@ public final class Workflows {
                           request.runConfig()))
               : Optional.empty();
       String probeImage = new CommitProbeImage(run).imageFor(source);
-      try (RootFs fs = new ReadFilesystem(run).read(source)) {
+      try (RootFs fs =
+          new ReadFilesystem(run, ReadFilesystem.Mode.fromEnv(env))
+              .read(source, Optional.of(probeImage))) {
         List<ProbeCommand> commands =
             new ArrayList<>(PrepareCommands.of(request.commands(), request.runFile(), fs));
         configProbe.ifPresent(commands::add);

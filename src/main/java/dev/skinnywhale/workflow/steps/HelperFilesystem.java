@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -43,6 +44,16 @@ public final class HelperFilesystem {
   static final String TRACER = DIR + "/tracer";
   static final int MAX_OWNERS = 1024;
 
+  /**
+   * The bytes of each file's start the index carries: enough for an ELF magic, a package's
+   * data-only check and a whole #! line (2 + 255 bytes, as the closure and the script reader read),
+   * so those reads fetch nothing.
+   */
+  static final int HEAD = 257;
+
+  /** The most bytes of paths passed as arguments of one {@code tar} call. */
+  static final int MAX_ARGV_BYTES = 96 * 1024;
+
   private final Run run;
   private final DockerEngine engine;
   private int lists;
@@ -52,11 +63,14 @@ public final class HelperFilesystem {
     this.engine = run.engine();
   }
 
-  /** The filesystem of {@code image}; empty when this build has no tracer for its architecture. */
+  /**
+   * The filesystem of {@code image}; empty when this build has no tracer for its architecture or
+   * the engine cannot stream an exec's output.
+   */
   public Optional<RootFs> read(String image, String architecture, String reference)
       throws IOException {
     Optional<byte[]> tracer = TracerBinary.forArchitecture(architecture);
-    if (tracer.isEmpty()) {
+    if (tracer.isEmpty() || !engine.canStreamExec()) {
       return Optional.empty();
     }
     run.reporter().debug("indexing the filesystem of " + reference + " in a helper container");
@@ -81,7 +95,9 @@ public final class HelperFilesystem {
       engine.copyInto(id, "/", new ByteArrayInputStream(helperDir(tracer.get())));
       engine.start(id);
       FsIndex.Listing listing;
-      try (ExecStream out = engine.execStream(id, List.of(TRACER, "index", "--exclude", DIR))) {
+      try (ExecStream out =
+          engine.execStream(
+              id, List.of(TRACER, "index", "--head", String.valueOf(HEAD), "--exclude", DIR))) {
         listing = new FsIndex().read(out);
         out.transferTo(OutputStreamSink.NULL);
         checkExit(out, "index");
@@ -162,31 +178,56 @@ public final class HelperFilesystem {
     }
   }
 
-  /** One batch: the list copied in as a file, then one {@code tar} call streaming it all. */
+  /**
+   * One batch, one {@code tar} call streaming it all: the paths as its arguments when they are
+   * ASCII and short enough for the engine's JSON and the kernel's argument limit, else a list
+   * copied in as a file first.
+   */
   private void fetch(String id, List<String> paths, LazyContent.Sink sink) throws IOException {
+    List<String> argv = new ArrayList<>(List.of(TRACER, "tar"));
+    long bytes = 0;
+    boolean plain = true;
+    for (String p : paths) {
+      bytes += p.length() + 1;
+      plain &= p.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
+    }
+    if (plain && bytes <= MAX_ARGV_BYTES) {
+      argv.add("--");
+      argv.addAll(paths);
+    } else {
+      argv.addAll(List.of("--from", listFile(id, paths)));
+    }
+    run.reporter()
+        .debug(
+            "reading "
+                + (paths.size() == 1 ? paths.get(0) : paths.size() + " files")
+                + " from the helper container");
+    try (ExecStream out = engine.execStream(id, argv)) {
+      HelperTar.read(new NonClosing(out), paths, sink);
+      out.transferTo(OutputStreamSink.NULL);
+      checkExit(out, "tar");
+    }
+  }
+
+  /** The paths NUL-separated in a file of the helper's directory; its path there. */
+  private String listFile(String id, List<String> paths) throws IOException {
     ByteArrayOutputStream list = new ByteArrayOutputStream();
     for (String p : paths) {
       list.write(p.getBytes(StandardCharsets.ISO_8859_1));
       list.write(0);
     }
-    String name = "list-" + (++lists);
+    String name = DIR + "/list-" + (++lists);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     TarStreamWriter tar = new TarStreamWriter(bytes);
     byte[] text = list.toByteArray();
     tar.addFile(
-        DIR.substring(1) + "/" + name,
+        name.substring(1),
         new NodeMeta(0600, 0, 0, "", "", Instant.EPOCH, Map.of()),
         text.length,
         new ByteArrayInputStream(text));
     tar.finish();
     engine.copyInto(id, "/", new ByteArrayInputStream(bytes.toByteArray()));
-    run.reporter().debug("reading " + paths.size() + " files from the helper container");
-    try (ExecStream out =
-        engine.execStream(id, List.of(TRACER, "tar", "--from", DIR + "/" + name))) {
-      HelperTar.read(new NonClosing(out), paths, sink);
-      out.transferTo(OutputStreamSink.NULL);
-      checkExit(out, "tar");
-    }
+    return name;
   }
 
   private static void checkExit(ExecStream out, String mode) throws IOException {
