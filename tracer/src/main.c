@@ -240,12 +240,15 @@ int main(int argc, char **argv) {
     if (child == 0) {
         close(pfd[0]);
         close(mfd[0]);
-        ssize_t w = write(mfd[1], install_filter(&prog) == 0 ? "f" : "-", 1);
-        (void)w;
+        /* TRACEME before the filter: the filter sends ptrace calls to the
+         * tracer (to count a tracee's own, refused), and without a tracer
+         * that asked for seccomp stops they fail with ENOSYS. */
         if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0) {
             report(pfd[1], "ptrace", NULL, errno);
             _exit(EXIT_TRACER_ERROR);
         }
+        ssize_t w = write(mfd[1], install_filter(&prog) == 0 ? "f" : "-", 1);
+        (void)w;
         raise(SIGSTOP);
         execv(program, prog_argv);
         int err = errno;
@@ -345,8 +348,10 @@ int main(int argc, char **argv) {
         write_status(status_file, "error lost the program's exit status");
         return EXIT_TRACER_ERROR;
     }
-    char killed[32] = "";
+    char killed[64] = "";
     if (t.killed) snprintf(killed, sizeof(killed), " killed=%zu", t.killed);
+    if (t.ptrace_denied)
+        snprintf(killed + strlen(killed), sizeof(killed) - strlen(killed), " ptrace-denied=%zu", t.ptrace_denied);
     if (WIFSIGNALED(t.root_status)) {
         write_status(status_file, "ok signal=%d%s%s", WTERMSIG(t.root_status), killed, mode);
         return 128 + WTERMSIG(t.root_status);

@@ -112,6 +112,13 @@ static void on_exit_stop(struct tracer *t, struct proc *p, int64_t rval, int is_
         clear_entry(e);
         return;
     }
+    if (e->se->kind == K_PTRACE) {
+        /* The tracee is ours, so its own PTRACE_TRACEME, and an attach to a
+         * process we trace, fail with EPERM: counted for the status line. */
+        if (is_error && rval == -EPERM) t->ptrace_denied++;
+        clear_entry(e);
+        return;
+    }
     FILE *f = t->log;
     const struct arch *a = e->arch;
     const uint64_t *g = e->args;
@@ -224,7 +231,8 @@ static void on_exit_stop(struct tracer *t, struct proc *p, int64_t rval, int is_
     case K_SYMLINK:
     case K_SYMLINKAT:
     case K_FORK:
-    case K_VFORK: break;
+    case K_VFORK:
+    case K_PTRACE: break; /* not logged: see above */
     }
     fputs(") = ", f);
     put_result(f, p->pid, e, rval, is_error);

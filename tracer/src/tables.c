@@ -14,6 +14,7 @@ const char *const kind_names[] = {
     [K_RENAME] = "rename", [K_RENAMEAT] = "renameat", [K_RENAMEAT2] = "renameat2",
     [K_LINK] = "link", [K_LINKAT] = "linkat", [K_SYMLINK] = "symlink", [K_SYMLINKAT] = "symlinkat",
     [K_CLONE] = "clone", [K_CLONE3] = "clone3", [K_FORK] = "fork", [K_VFORK] = "vfork",
+    [K_PTRACE] = "ptrace",
 };
 
 #define ONE(d, p) {d, p, -1, -1}
@@ -31,6 +32,7 @@ const struct shape shapes[] = {
     [K_LINK] = TWO(-1, 0, -1, 1), [K_LINKAT] = TWO(0, 1, 2, 3),
     [K_SYMLINK] = TWO(-1, 0, -1, 1), [K_SYMLINKAT] = TWO(-1, 0, 1, 2),
     [K_CLONE] = ONE(-1, -1), [K_CLONE3] = ONE(-1, -1), [K_FORK] = ONE(-1, -1), [K_VFORK] = ONE(-1, -1),
+    [K_PTRACE] = ONE(-1, -1),
 };
 
 /* asm/unistd_64.h */
@@ -38,7 +40,7 @@ static const struct sysent x86_64_syscalls[] = {
     {2, K_OPEN}, {4, K_STAT}, {6, K_LSTAT}, {21, K_ACCESS}, {56, K_CLONE},
     {57, K_FORK}, {58, K_VFORK}, {59, K_EXECVE}, {80, K_CHDIR}, {81, K_FCHDIR},
     {82, K_RENAME}, {83, K_MKDIR}, {84, K_RMDIR}, {85, K_CREAT}, {86, K_LINK},
-    {87, K_UNLINK}, {88, K_SYMLINK}, {89, K_READLINK}, {133, K_MKNOD},
+    {87, K_UNLINK}, {88, K_SYMLINK}, {89, K_READLINK}, {101, K_PTRACE}, {133, K_MKNOD},
     {257, K_OPENAT}, {258, K_MKDIRAT}, {259, K_MKNODAT}, {262, K_NEWFSTATAT},
     {263, K_UNLINKAT}, {264, K_RENAMEAT}, {265, K_LINKAT}, {266, K_SYMLINKAT},
     {267, K_READLINKAT}, {269, K_FACCESSAT}, {316, K_RENAMEAT2}, {322, K_EXECVEAT},
@@ -50,7 +52,7 @@ static const struct sysent x86_64_syscalls[] = {
 static const struct sysent aarch64_syscalls[] = {
     {33, K_MKNODAT}, {34, K_MKDIRAT}, {35, K_UNLINKAT}, {36, K_SYMLINKAT},
     {37, K_LINKAT}, {38, K_RENAMEAT}, {48, K_FACCESSAT}, {49, K_CHDIR},
-    {50, K_FCHDIR}, {56, K_OPENAT}, {78, K_READLINKAT}, {79, K_NEWFSTATAT},
+    {50, K_FCHDIR}, {56, K_OPENAT}, {78, K_READLINKAT}, {79, K_NEWFSTATAT}, {117, K_PTRACE},
     {220, K_CLONE}, {221, K_EXECVE}, {276, K_RENAMEAT2}, {281, K_EXECVEAT},
     {291, K_STATX}, {435, K_CLONE3}, {437, K_OPENAT2}, {439, K_FACCESSAT2},
 };

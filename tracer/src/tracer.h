@@ -85,6 +85,7 @@ enum sc_kind {
     K_MKDIR, K_MKDIRAT, K_MKNOD, K_MKNODAT, K_UNLINK, K_UNLINKAT, K_RMDIR,
     K_RENAME, K_RENAMEAT, K_RENAMEAT2, K_LINK, K_LINKAT, K_SYMLINK, K_SYMLINKAT,
     K_CLONE, K_CLONE3, K_FORK, K_VFORK,
+    K_PTRACE, /* not logged: a failure with EPERM is counted (nested ptrace) */
 };
 
 /* Where the dirfd and path arguments sit, by kind: -1 = none. Two-path calls
@@ -182,6 +183,7 @@ struct tracer {
     int64_t grace_ms;
     int64_t grace_at;
     size_t killed; /* processes left at the end of the grace period, killed */
+    size_t ptrace_denied; /* a tracee's own ptrace calls that failed with EPERM */
     int have_syscall_info; /* PTRACE_GET_SYSCALL_INFO works (Linux 5.3+) */
     int filtered; /* the tracees carry our seccomp filter: PTRACE_O_TRACESECCOMP is set */
     int seccomp;  /* seccomp mode: the filter's stops are the entries, PTRACE_CONT elsewhere */

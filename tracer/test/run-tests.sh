@@ -436,6 +436,18 @@ expect_eq "tar: one entry from stdin" "$(tar -tf "$WORK/stdin.tar")" d/file
 "$TRACER" tar --root "$HROOT" -- /d/file /d/sym >"$WORK/args.tar"
 expect_eq "tar: paths as arguments" "$?" 0
 expect_eq "tar: entries of the arguments" "$(tar -tf "$WORK/args.tar" | awk '{ printf "%s ", $0 }')" "d/file d/sym "
+# a traced program that itself uses ptrace (strace, gdb, a sandbox): its own
+# PTRACE_TRACEME and its attach to its child fail with EPERM under the tracer,
+# and the status line counts them, in both modes
+for mode in seccomp syscall; do
+    opt=""; suffix=""
+    [ "$mode" = syscall ] && { opt="--no-seccomp"; suffix=" mode=syscall"; }
+    "$TRACER" $opt -o "$WORK/nested-$mode.log" --status "$WORK/nested-$mode.status" -- "$TESTPROG" nested-ptrace >"$WORK/nested-$mode.out"
+    expect_eq "nested ptrace, $mode mode: exit code" "$?" 0
+    expect_eq "nested ptrace, $mode mode: both calls refused" "$(cat "$WORK/nested-$mode.out")" 2
+    expect_eq "nested ptrace, $mode mode: status" "$(cat "$WORK/nested-$mode.status")" "ok exit=0 ptrace-denied=2$suffix"
+    if grep -q " ptrace(" "$WORK/nested-$mode.log"; then fail "nested ptrace, $mode mode: ptrace logged"; else pass; fi
+done
 
 # a 32-bit process on x86_64: its calls under the i386 ABI
 if [ -n "$PROG32" ] && [ -x "$PROG32" ]; then

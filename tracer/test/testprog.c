@@ -12,6 +12,8 @@
  *   testprog linger DIR       exits 0 at once; its child opens DIR/linger.txt 300 ms later
  *   testprog own-seccomp DIR  installs a seccomp filter of its own, then opens a file and
  *                             starts a child by fork+exec (DIR holds the fixture files)
+ *   testprog nested-ptrace    calls ptrace(PTRACE_TRACEME), forks and attaches to the child;
+ *                             prints how many of the two failed with EPERM
  *   testprog syscalls         for --syscalls: getppid (runs), getpgid (refused with ENOSYS by
  *                             a filter of its own), getsid in a forked child; prints
  *                             "NATIVE_ARCH GETPPID GETSID GETPGID", the numbers
@@ -31,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -312,8 +315,28 @@ static int run_linger(void) {
     return 0;
 }
 
+/* A program that itself uses ptrace, as strace, gdb or a sandbox do: its own
+ * PTRACE_TRACEME, then an attach to a child it forked. Under a tracer both
+ * fail with EPERM; prints how many failed, exits 0. */
+static int run_nested_ptrace(void) {
+    int failed = 0;
+    if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0 && errno == EPERM) failed++;
+    pid_t pid = fork();
+    must(pid >= 0, "fork");
+    if (pid == 0) {
+        pause();
+        _exit(0);
+    }
+    if (ptrace(PTRACE_ATTACH, pid, NULL, NULL) < 0 && errno == EPERM) failed++;
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    printf("%d\n", failed);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     self = argv[0];
+    if (argc == 2 && !strcmp(argv[1], "nested-ptrace")) return run_nested_ptrace();
     if (argc == 3 && !strcmp(argv[1], "main")) {
         dir = argv[2];
         return run_main();
@@ -340,6 +363,7 @@ int main(int argc, char **argv) {
         return run_own_seccomp();
     }
     fprintf(stderr, "usage: testprog main DIR | child DIR NAME | exit N | signal | hang PIDFILE\n"
-                    "                | orphan PIDFILE N | linger DIR | own-seccomp DIR | syscalls\n");
+                    "                | orphan PIDFILE N | linger DIR | own-seccomp DIR | syscalls\n"
+                    "                | nested-ptrace\n");
     return 2;
 }

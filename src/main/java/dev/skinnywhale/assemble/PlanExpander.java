@@ -25,7 +25,8 @@ import java.util.TreeSet;
  * So {@code /lib/x86_64-linux-gnu/libc.so.6} on a usrmerge image keeps {@code /lib} (the link) and
  * {@code /usr/lib/x86_64-linux-gnu/libc.so.6}. A path that does not exist goes to {@code missing}.
  * A recursive entry keeps the whole subtree; if its path is a symlink to a directory, the link (and
- * every hop) is kept and the subtree of the directory it resolves to.
+ * every hop) is kept and the subtree of the directory it resolves to; if it is a symlink whose
+ * target is missing (or a loop), the link itself is kept, as a non-recursive entry would be.
  *
  * <h2>Excludes</h2>
  *
@@ -62,7 +63,16 @@ public final class PlanExpander {
       if (excluded(excludes, e.path())) {
         continue;
       }
-      Resolution r = e.recursive() ? fs.resolve(e.path()) : fs.resolveNoFollow(e.path());
+      boolean recursive = e.recursive();
+      Resolution r = recursive ? fs.resolve(e.path()) : fs.resolveNoFollow(e.path());
+      if (!r.found() && recursive) {
+        // A recursive entry whose path is a link to nothing (or a loop): the link itself.
+        Resolution link = fs.resolveNoFollow(e.path());
+        if (link.node().orElse(null) instanceof FsNode.Symlink) {
+          r = link;
+          recursive = false;
+        }
+      }
       if (!r.found()) {
         st.missing.add(e.path());
         continue;
@@ -73,7 +83,7 @@ public final class PlanExpander {
       for (String hop : r.hops()) {
         st.keep(hop, EnumSet.of(Reason.SYMLINK_HOP));
       }
-      if (e.recursive()) {
+      if (recursive) {
         for (FsNode n : fs.subtree(r.finalPath())) {
           if (!excluded(excludes, n.path())) {
             st.keep(n.path(), e.reasons());

@@ -9,17 +9,36 @@ import java.util.function.Supplier;
 
 /**
  * What the commands get from {@code Main}: the streams, the environment, the clock, the JSON mapper
- * and a way to open the engine. Tests build one with fakes.
+ * (made on first use: building one costs a fifth of a second of start-up, which {@code --version},
+ * {@code --help} and usage errors never need) and a way to open the engine. Tests build one with
+ * fakes.
  */
 public record CliContext(
     PrintStream out,
     PrintStream err,
     Map<String, String> env,
     Clock clock,
-    ObjectMapper json,
+    Supplier<ObjectMapper> jsons,
     Supplier<DockerEngine> engines) {
   public CliContext {
     env = Map.copyOf(env);
+    java.util.Objects.requireNonNull(jsons, "jsons");
+  }
+
+  /** A context with a mapper made already. */
+  public CliContext(
+      PrintStream out,
+      PrintStream err,
+      Map<String, String> env,
+      Clock clock,
+      ObjectMapper json,
+      Supplier<DockerEngine> engines) {
+    this(out, err, env, clock, () -> json, engines);
+  }
+
+  /** The JSON mapper (the supplier's; {@code Main}'s makes it once, on first use). */
+  public ObjectMapper json() {
+    return jsons.get();
   }
 
   /** Whether an environment switch is on: set, non-empty, and not "0", "false" or "no". */

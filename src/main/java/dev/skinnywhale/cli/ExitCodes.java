@@ -6,6 +6,7 @@ import dev.skinnywhale.image.ConfigChangeException;
 import dev.skinnywhale.image.ImageFormatException;
 import dev.skinnywhale.image.registry.RegistryException;
 import dev.skinnywhale.profile.ProfileException;
+import dev.skinnywhale.workflow.run.CancelledException;
 import dev.skinnywhale.workflow.run.NotFoundException;
 import dev.skinnywhale.workflow.run.ProbeFailedException;
 import dev.skinnywhale.workflow.run.UnusableInputException;
@@ -26,22 +27,28 @@ public final class ExitCodes {
   public static final int PROBE_FAILED = 9;
   public static final int REGISTRY = 10;
   public static final int INTERRUPTED = 130;
+  public static final int TERMINATED = 143;
 
   /** The exit-code section of every command's help. */
   public static final String[] HELP = {
     "0:Success.",
-    "1:Internal error (a bug; rerun with --stacktrace and report it).",
+    "1:Internal error (a bug; rerun with --stacktrace and report it), or out of memory or"
+        + " stack (raise it: JAVA_OPTS=-Xmx2g, JAVA_OPTS=-Xss16m).",
     "2:Bad usage: unknown option, missing or malformed argument, a bad --change, a refused"
-        + " run option (--privileged, --cap-add, devices).",
+        + " run option (--privileged, --cap-add, devices), a malformed image or container"
+        + " reference, a --timeout over 86400.",
     "3:The Docker engine cannot be reached (is dockerd running? DOCKER_HOST?).",
     "4:No such container or image.",
     "5:The input cannot be slimmed (no usable filesystem, conflicting options, bad profile).",
-    "6:A local file could not be read or written (disk full, no such directory, permissions).",
+    "6:A local file could not be read or written (disk full, no such directory, permissions), or"
+        + " an output exists and is not a regular file (directory, device, FIFO, symlink).",
     "7:The Docker engine refused a call (load, create, commit, ...).",
     "8:Verification failed: the slim image does not run the commands as the source did.",
-    "9:A probe command failed in the source image.",
+    "9:A probe command failed in the source image (also a program not found in the image:"
+        + " exit 127 there, reported as PROGRAM: not found in the image).",
     "10:A registry could not be reached or refused (credentials, --insecure-registry).",
-    "130:Interrupted (Ctrl-C); temporary containers, images and files were removed.",
+    "130:Interrupted by SIGINT (Ctrl-C); temporary containers, images and files were removed.",
+    "143:Terminated by SIGTERM; temporary containers, images and files were removed.",
   };
 
   private ExitCodes() {}
@@ -71,7 +78,7 @@ public final class ExitCodes {
     if (e instanceof IOException || e instanceof UncheckedIOException) {
       return IO;
     }
-    if (e instanceof InterruptedException) {
+    if (e instanceof InterruptedException || e instanceof CancelledException) {
       return INTERRUPTED;
     }
     if (e instanceof ConfigChangeException) {

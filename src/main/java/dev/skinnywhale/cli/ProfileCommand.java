@@ -5,9 +5,9 @@ import dev.skinnywhale.profile.ProfileDiff;
 import dev.skinnywhale.profile.ProfileJson;
 import dev.skinnywhale.profile.ProfileMerge;
 import dev.skinnywhale.profile.ProfileStore;
+import dev.skinnywhale.workflow.run.OutputFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -128,6 +128,7 @@ public final class ProfileCommand implements Callable<Integer> {
       throws IOException {
     ProfileStore store = store();
     Path file = workDir.resolve(output);
+    OutputFile.check(file);
     String fileName = file.getFileName().toString();
     String merged =
         Optional.ofNullable(name)
@@ -141,7 +142,8 @@ public final class ProfileCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage() + "; use --name");
     }
     Profile result = ProfileMerge.merge(store.load(a).profile(), store.load(b).profile(), merged);
-    Files.writeString(file, new ProfileJson().write(result), StandardCharsets.UTF_8);
+    String text = new ProfileJson().write(result);
+    OutputFile.write(file, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
     context
         .out()
         .println(

@@ -105,6 +105,8 @@ public final class SkinnywhaleCommand implements Callable<Integer> {
               context.env(),
               runId);
       result = build ? workflows.build(request, seccompProfile) : workflows.slim(request);
+    } finally {
+      reporter.finish();
     }
     if (json) {
       context

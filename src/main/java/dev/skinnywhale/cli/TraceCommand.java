@@ -77,7 +77,7 @@ public final class TraceCommand implements Callable<Integer> {
       paramLabel = "SECONDS",
       description =
           "How long the image's own command runs: still running then is a service that started"
-              + " (default: 10).")
+              + " (default: 10; at most 86400).")
   long configTimeoutSeconds = TraceRequest.DEFAULT_CONFIG_TIMEOUT.toSeconds();
 
   @Option(
@@ -113,7 +113,9 @@ public final class TraceCommand implements Callable<Integer> {
   @Option(
       names = "--timeout",
       paramLabel = "SECONDS",
-      description = "Time limit per command; the traced tree is killed at the limit (default: 60).")
+      description =
+          "Time limit per command, at most 86400 (24 hours); the traced tree is killed at the"
+              + " limit (default: 60).")
   long timeoutSeconds = 60;
 
   @Option(
@@ -185,6 +187,41 @@ public final class TraceCommand implements Callable<Integer> {
     return new SaveProfile.Target(value, workDir.resolve("profiles").resolve(value + ".json"));
   }
 
+  /** The longest --timeout and --config-timeout: a day (a probe is a smoke test, not a job). */
+  static final long MAX_SECONDS = java.time.Duration.ofHours(24).toSeconds();
+
+  private void checkSeconds(String option, long seconds) {
+    if (seconds <= 0 || seconds > MAX_SECONDS) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          option + " must be from 1 to " + MAX_SECONDS + " seconds (24 hours), got " + seconds);
+    }
+  }
+
+  /** The most a --run-file may hold: a smoke script is lines, not megabytes. */
+  static final int MAX_RUN_FILE_BYTES = 4 << 20;
+
+  /**
+   * The run file, read up to the limit (a device or a pipe has no size to check first: {@code
+   * /dev/zero} is refused, not read whole).
+   */
+  private byte[] readRunFile(Path file) throws java.io.IOException {
+    byte[] bytes;
+    try (java.io.InputStream in = Files.newInputStream(workDir.resolve(file))) {
+      bytes = in.readNBytes(MAX_RUN_FILE_BYTES + 1);
+    }
+    if (bytes.length > MAX_RUN_FILE_BYTES) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(),
+          "--run-file "
+              + file
+              + ": larger than "
+              + (MAX_RUN_FILE_BYTES >> 20)
+              + " MiB; a smoke script should be a few lines");
+    }
+    return bytes;
+  }
+
   @Override
   public Integer call() throws Exception {
     boolean debug = common.debug || context.envFlag("DEBUG");
@@ -195,7 +232,7 @@ public final class TraceCommand implements Callable<Integer> {
           Optional.of(
               new PrepareCommands.RunFile(
                   runFile.getFileName().toString(),
-                  new String(Files.readAllBytes(runFile), StandardCharsets.ISO_8859_1)));
+                  new String(readRunFile(runFile), StandardCharsets.ISO_8859_1)));
     }
     for (String e : env) {
       if (!e.contains("=") || e.startsWith("=")) {
@@ -203,14 +240,8 @@ public final class TraceCommand implements Callable<Integer> {
             spec.commandLine(), "--env wants KEY=VALUE, got: " + e);
       }
     }
-    if (timeoutSeconds <= 0) {
-      throw new picocli.CommandLine.ParameterException(
-          spec.commandLine(), "--timeout must be a positive number of seconds");
-    }
-    if (configTimeoutSeconds <= 0) {
-      throw new picocli.CommandLine.ParameterException(
-          spec.commandLine(), "--config-timeout must be a positive number of seconds");
-    }
+    checkSeconds("--timeout", timeoutSeconds);
+    checkSeconds("--config-timeout", configTimeoutSeconds);
     Optional<SaveProfile.Target> save = Optional.empty();
     if (saveProfile != null) {
       save = Optional.of(saveProfileTarget(saveProfile));
@@ -247,6 +278,8 @@ public final class TraceCommand implements Callable<Integer> {
                   context.env(),
                   runId)
               .trace(request);
+    } finally {
+      reporter.finish();
     }
     if (json) {
       context

@@ -27,6 +27,14 @@ public interface DockerEngine extends Closeable {
   /** The container's whole filesystem as a tar stream (the engine's export endpoint). */
   InputStream export(String containerId);
 
+  /**
+   * The image as a {@code docker save} archive stream (its layers uncompressed, {@code
+   * manifest.json}); read once, front to back.
+   */
+  default InputStream save(String imageId) {
+    throw new EngineException("this engine cannot save an image");
+  }
+
   /** Creates a container (not started) and returns its id. */
   String createContainer(ContainerSpec spec);
 
@@ -72,7 +80,10 @@ public interface DockerEngine extends Closeable {
     throw new EngineException("this engine cannot look up volumes");
   }
 
-  /** The container's stdout and stderr, interleaved as the engine stored them. */
+  /**
+   * The container's stdout and stderr, interleaved as the engine stored them: the last 200 lines,
+   * of which only the first and last 4 KiB are kept ({@link OutputExcerpt}).
+   */
   String logs(String containerId);
 
   /** Extracts a tar stream into a directory of a (created or running) container. */

@@ -121,6 +121,11 @@ public final class DockerJavaEngine implements DockerEngine {
   }
 
   @Override
+  public InputStream save(String imageId) {
+    return raw.get("/images/" + EngineTransport.encode(imageId) + "/get", "saving " + imageId);
+  }
+
+  @Override
   public String createContainer(ContainerSpec spec) {
     try {
       HostConfig hostConfig =
@@ -202,7 +207,7 @@ public final class DockerJavaEngine implements DockerEngine {
 
   @Override
   public String logs(String containerId) {
-    StringBuilder out = new StringBuilder();
+    OutputExcerpt out = new OutputExcerpt();
     try {
       client
           .logContainerCmd(containerId)

@@ -17,6 +17,11 @@ import java.util.TreeSet;
  * is checked against the file size before it drives a loop; strings are searched for their NUL
  * inside the string table and decoded as ISO-8859-1. Anything out of place is an {@link
  * ElfFormatException} naming the offset and the structure, never another exception.
+ *
+ * <p>Budgets: at most {@value #MAX_NEEDED} DT_NEEDED entries, at most {@link
+ * DynamicSymbols#MAX_SYMBOLS} dynamic symbols, and the strings decoded from the dynamic string
+ * table bounded by its size ({@link StringTable}); beyond any, the file is an {@link
+ * ElfFormatException} naming the limit.
  */
 public final class ElfReader {
   static final int PT_LOAD = 1;
@@ -31,6 +36,10 @@ public final class ElfReader {
   static final long DT_RUNPATH = 29;
   static final long DT_FLAGS_1 = 0x6ffffffbL;
   private static final int PN_XNUM = 0xFFFF;
+
+  /** The most DT_NEEDED entries one object may have (real ones have a few dozen). */
+  public static final int MAX_NEEDED = 4096;
+
   private static final Set<String> DLOPEN = Set.of("dlopen", "dlmopen");
 
   /**
@@ -223,6 +232,14 @@ public final class ElfReader {
         break;
       }
       if (tag == DT_NEEDED) {
+        if (neededOffsets.size() >= MAX_NEEDED) {
+          throw new ElfFormatException(
+              "dynamic section at offset 0x"
+                  + Long.toHexString(dynamic.offset())
+                  + ": more than "
+                  + MAX_NEEDED
+                  + " DT_NEEDED entries, the limit");
+        }
         neededOffsets.add(val);
       } else if (tag == DT_SONAME) {
         soname = val;

@@ -36,9 +36,25 @@ public record ImageReference(Transport transport, String location, Optional<Stri
     }
   }
 
-  /** An input: a transport-prefixed reference, or else a container or image of the engine. */
+  /**
+   * An input: a transport-prefixed reference, or else a container or image of the engine. The
+   * reference of the engine or a registry must follow its grammar ({@link ReferenceGrammar}).
+   *
+   * @throws IllegalArgumentException saying what is wrong
+   */
   public static ImageReference parseInput(String text) {
-    return parse(text).orElseGet(() -> daemon(text));
+    ImageReference ref = parse(text).orElseGet(() -> daemon(text));
+    java.util.Optional<String> problem =
+        switch (ref.transport()) {
+          case DOCKER_DAEMON -> ReferenceGrammar.engineInputProblem(ref.location());
+          case REGISTRY ->
+              ReferenceGrammar.referenceProblem(ref.location()).map(p -> "docker://: " + p);
+          default -> java.util.Optional.empty();
+        };
+    if (problem.isPresent()) {
+      throw new IllegalArgumentException(problem.get());
+    }
+    return ref;
   }
 
   /** An output (-o): a transport-prefixed reference, or else a docker-archive file. */

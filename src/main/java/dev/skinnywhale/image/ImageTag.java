@@ -6,18 +6,8 @@ import java.util.regex.Pattern;
  * The grammar of an image tag as the engine accepts it ([registry/]name[:tag], lower-case name).
  */
 public final class ImageTag {
-  private static final String COMPONENT = "[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*";
-  private static final String DOMAIN_PART = "[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?";
-  private static final String DOMAIN = DOMAIN_PART + "(?:\\." + DOMAIN_PART + ")*(?::[0-9]+)?";
   private static final Pattern TAG =
-      Pattern.compile(
-          "(?:("
-              + DOMAIN
-              + ")/)?("
-              + COMPONENT
-              + "(?:/"
-              + COMPONENT
-              + ")*)(?::([\\w][\\w.-]{0,127}))?");
+      Pattern.compile(ReferenceGrammar.NAME + "(?::(" + ReferenceGrammar.TAG + "))?");
 
   private ImageTag() {}
 
@@ -38,7 +28,7 @@ public final class ImageTag {
               + " :tag)");
     }
     String name = (m.group(1) == null ? "" : m.group(1) + "/") + m.group(2);
-    if (name.length() > 255) {
+    if (name.length() > ReferenceGrammar.NAME_MAX) {
       return java.util.Optional.of("the name of tag " + tag + " is longer than 255 characters");
     }
     return java.util.Optional.empty();

@@ -3,6 +3,7 @@ package dev.skinnywhale.image;
 import dev.skinnywhale.tar.TarFile;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -59,7 +60,14 @@ public final class OciLayoutReader {
         throw new ImageFormatException(
             where + ": index.json is larger than " + ManifestJson.MAX_BYTES + " bytes");
       }
-      byte[] indexBytes = Files.readAllBytes(index);
+      byte[] indexBytes;
+      try (InputStream in = Files.newInputStream(index)) {
+        indexBytes = in.readNBytes(ManifestJson.MAX_BYTES + 1);
+      }
+      if (indexBytes.length > ManifestJson.MAX_BYTES) {
+        throw new ImageFormatException(
+            where + ": index.json is larger than " + ManifestJson.MAX_BYTES + " bytes");
+      }
       LayeredImage image = oci.read(reference, indexBytes, store, layers, opened);
       ok = true;
       return image;

@@ -40,10 +40,20 @@ import java.util.TreeSet;
  * <p>Scripts: the {@code #!} interpreter is kept with its closure; for {@code env}, the program it
  * runs is looked up on the image's PATH. Non-ELF non-script files contribute nothing.
  *
+ * <p>Budgets: {@link dev.skinnywhale.elf.ElfReader} bounds DT_NEEDED per object; at most {@value
+ * #MAX_NAMES_PER_PROGRAM} names are looked up per program, which bounds its objects.
+ *
  * <p>Not thread-safe; parsed files and searches are memoised across calls.
  */
 public final class ClosureResolver {
   private static final int MAX_SCRIPT_DEPTH = 4;
+
+  /**
+   * The most library names (DT_NEEDED and dlopen literals, over all its objects) looked up for one
+   * program; beyond it the program is a {@link BrokenFile} naming the limit, and what was found so
+   * far is kept.
+   */
+  static final int MAX_NAMES_PER_PROGRAM = 32_768;
 
   private final RootFs fs;
   private final LinkerEnv env;
@@ -101,6 +111,7 @@ public final class ClosureResolver {
       exec(root, acc, 0);
     }
     config.cacheProblem().ifPresent(acc::broken);
+    config.confProblems().forEach(acc::broken);
     return acc.toClosure();
   }
 
@@ -248,6 +259,7 @@ public final class ClosureResolver {
         queue.add(io);
       }
     }
+    int budget = MAX_NAMES_PER_PROGRAM;
     while (!queue.isEmpty()) {
       LoadedObject obj = queue.poll();
       List<String> names = new ArrayList<>(obj.info().needed());
@@ -255,6 +267,16 @@ public final class ClosureResolver {
       if (dlopenLiterals) {
         names.addAll(obj.info().libraryLiterals());
       }
+      if (names.size() > budget) {
+        acc.broken(
+            new BrokenFile(
+                real,
+                "its objects name more than "
+                    + MAX_NAMES_PER_PROGRAM
+                    + " libraries, the limit; the rest of its closure not resolved"));
+        return;
+      }
+      budget -= names.size();
       for (int i = 0; i < names.size(); i++) {
         String name = names.get(i);
         DependencyKind kind =

@@ -5,7 +5,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -24,6 +26,10 @@ import java.util.Objects;
  *
  * Byte order: the new header's flags byte says it (2 little, 3 big); otherwise the order in which
  * {@code nlibs} fits the file is taken, little-endian first.
+ *
+ * <p>Budgets: at most {@value #MAX_ENTRIES} entries, and each string is decoded once per offset
+ * (entries share strings) with at most {@value #MAX_STRING_BYTES} bytes decoded in all; a cache
+ * beyond either is an {@link LdSoCacheFormatException} naming the limit.
  */
 public final class LdSoCache {
   static final String MAGIC_OLD = "ld.so-1.7.0";
@@ -32,6 +38,8 @@ public final class LdSoCache {
   static final int OLD_ENTRY = 12;
   static final int NEW_HEADER = 48;
   static final int NEW_ENTRY = 24;
+  static final int MAX_ENTRIES = 200_000;
+  static final int MAX_STRING_BYTES = 16 << 20;
 
   /** Bit 62 of an entry's hwcap: the entry lives in a glibc-hwcaps subdirectory (glibc 2.33+). */
   public static final long HWCAP_EXTENSION = 1L << 62;
@@ -181,6 +189,8 @@ public final class LdSoCache {
     if (newAt + NEW_HEADER <= size && startsWith(buf, (int) newAt, MAGIC_NEW)) {
       return new LdSoCache(Format.COMPAT, parseNew(buf, (int) newAt));
     }
+    requireCount(nlibs, "old-format");
+    Strings strings = new Strings(buf, entriesEnd);
     List<Entry> entries = new ArrayList<>();
     for (long i = 0; i < nlibs; i++) {
       int at = (int) (OLD_HEADER + i * OLD_ENTRY);
@@ -189,8 +199,8 @@ public final class LdSoCache {
       long value = Integer.toUnsignedLong(buf.getInt(at + 8));
       entries.add(
           new Entry(
-              string(buf, entriesEnd, size, key, "key of old-format entry " + i),
-              string(buf, entriesEnd, size, value, "value of old-format entry " + i),
+              strings.get(key, "key of old-format entry " + i),
+              strings.get(value, "value of old-format entry " + i),
               flags,
               0));
     }
@@ -224,6 +234,8 @@ public final class LdSoCache {
     long nlibs = Integer.toUnsignedLong(buf.getInt(base + 20));
     requireRange(
         size, base + NEW_HEADER, nlibs * NEW_ENTRY, "new-format entries (nlibs " + nlibs + ")");
+    requireCount(nlibs, "new-format");
+    Strings strings = new Strings(buf, base);
     List<Entry> entries = new ArrayList<>();
     for (long i = 0; i < nlibs; i++) {
       int at = (int) (base + NEW_HEADER + i * NEW_ENTRY);
@@ -233,38 +245,79 @@ public final class LdSoCache {
       long hwcap = buf.getLong(at + 16);
       entries.add(
           new Entry(
-              string(buf, base, size, key, "key of entry " + i),
-              string(buf, base, size, value, "value of entry " + i),
+              strings.get(key, "key of entry " + i),
+              strings.get(value, "value of entry " + i),
               flags,
               hwcap));
     }
     return entries;
   }
 
-  /** The NUL-terminated string at {@code tableStart + offset}; its NUL must lie inside the file. */
-  private static String string(ByteBuffer buf, long tableStart, long size, long offset, String what)
-      throws LdSoCacheFormatException {
-    long start = tableStart + offset;
-    if (start >= size) {
+  private static void requireCount(long nlibs, String what) throws LdSoCacheFormatException {
+    if (nlibs > MAX_ENTRIES) {
       throw new LdSoCacheFormatException(
-          what
-              + ": string offset 0x"
-              + Long.toHexString(offset)
-              + " (file offset 0x"
-              + Long.toHexString(start)
-              + ") past the end of the file (size "
-              + size
-              + ")");
+          what + " header: " + nlibs + " entries, more than the limit of " + MAX_ENTRIES);
     }
-    for (long i = start; i < size; i++) {
-      if (buf.get((int) i) == 0) {
-        byte[] bytes = new byte[(int) (i - start)];
-        buf.get((int) start, bytes);
-        return new String(bytes, StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * The strings of one table, each decoded once per offset, all of them within {@link
+   * #MAX_STRING_BYTES}.
+   */
+  private static final class Strings {
+    private final ByteBuffer buf;
+    private final long tableStart;
+    private final long size;
+    private final Map<Long, String> byOffset = new HashMap<>();
+    private long decoded;
+
+    Strings(ByteBuffer buf, long tableStart) {
+      this.buf = buf;
+      this.tableStart = tableStart;
+      this.size = buf.limit();
+    }
+
+    /** The NUL-terminated string at {@code tableStart + offset}; its NUL must lie in the file. */
+    String get(long offset, String what) throws LdSoCacheFormatException {
+      String known = byOffset.get(offset);
+      if (known != null) {
+        return known;
       }
+      long start = tableStart + offset;
+      if (start >= size) {
+        throw new LdSoCacheFormatException(
+            what
+                + ": string offset 0x"
+                + Long.toHexString(offset)
+                + " (file offset 0x"
+                + Long.toHexString(start)
+                + ") past the end of the file (size "
+                + size
+                + ")");
+      }
+      long budgetEnd = Math.min(size, start + (MAX_STRING_BYTES - decoded) + 1);
+      for (long i = start; i < budgetEnd; i++) {
+        if (buf.get((int) i) == 0) {
+          byte[] bytes = new byte[(int) (i - start)];
+          buf.get((int) start, bytes);
+          decoded += bytes.length;
+          String s = new String(bytes, StandardCharsets.ISO_8859_1);
+          byOffset.put(offset, s);
+          return s;
+        }
+      }
+      if (budgetEnd < size) {
+        throw new LdSoCacheFormatException(
+            what
+                + ": string at file offset 0x"
+                + Long.toHexString(start)
+                + " takes the strings read past the limit of "
+                + MAX_STRING_BYTES
+                + " bytes");
+      }
+      throw new LdSoCacheFormatException(
+          what + ": string at file offset 0x" + Long.toHexString(start) + " is not NUL-terminated");
     }
-    throw new LdSoCacheFormatException(
-        what + ": string at file offset 0x" + Long.toHexString(start) + " is not NUL-terminated");
   }
 
   private static void requireRange(long size, long offset, long length, String what)

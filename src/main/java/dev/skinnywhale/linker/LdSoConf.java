@@ -17,24 +17,32 @@ import java.util.regex.Pattern;
 /**
  * {@code /etc/ld.so.conf} as ldconfig reads it, inside an image: {@code #} starts a comment; {@code
  * include PATTERN...} reads every file matching each glob (relative patterns are relative to the
- * including file's directory; matches sorted, as glob(3) returns them); {@code hwcap} lines are
- * ignored; every other word (separated by blanks, ':' or ',') is a directory, with an old-style
- * {@code =TYPE} suffix dropped. Include cycles are cut.
+ * including file's directory; matches sorted, as glob(3) returns them; {@link ConfGlob}); {@code
+ * hwcap} lines are ignored; every other word (separated by blanks, ':' or ',') is a directory, with
+ * an old-style {@code =TYPE} suffix dropped. Each file is read once (by its real path), so an
+ * include cycle is cut.
+ *
+ * <p>Budgets, each reached one of {@link #problems()}, naming the file and the limit: at most
+ * {@value #MAX_FILE} bytes of a file are read, includes nest at most {@value #MAX_DEPTH} deep, at
+ * most {@value #MAX_FILES} files are read, and the glob limits of {@link ConfGlob}.
  *
  * <p>The loader itself never reads this file: ldconfig builds ld.so.cache from it. The resolver
  * uses these directories only when the image has no usable ld.so.cache, in place of the cache.
  */
 public final class LdSoConf {
   public static final String DEFAULT_PATH = "/etc/ld.so.conf";
-  private static final int MAX_FILE = 1 << 20;
-  private static final int MAX_DEPTH = 16;
+  static final int MAX_FILE = 1 << 20;
+  static final int MAX_DEPTH = 16;
+  static final int MAX_FILES = 1024;
 
   private final List<String> directories;
   private final List<String> filesRead;
+  private final List<BrokenFile> problems;
 
-  private LdSoConf(List<String> directories, List<String> filesRead) {
+  private LdSoConf(List<String> directories, List<String> filesRead, List<BrokenFile> problems) {
     this.directories = List.copyOf(directories);
     this.filesRead = List.copyOf(filesRead);
+    this.problems = List.copyOf(problems);
   }
 
   /** The directories named, in order, each once (normalised, trailing '/' dropped). */
@@ -47,29 +55,58 @@ public final class LdSoConf {
     return filesRead;
   }
 
+  /** Each budget that was reached, once, with the file where it was. */
+  public List<BrokenFile> problems() {
+    return problems;
+  }
+
   /** Reads {@code path} and its includes in {@code fs}; a missing file gives no directories. */
   public static LdSoConf read(RootFs fs, String path) {
     State state = new State(fs);
     state.readFile(path, 0);
-    return new LdSoConf(new ArrayList<>(state.dirs), state.files);
+    return new LdSoConf(new ArrayList<>(state.dirs), state.files, state.problems);
   }
 
   private static final class State {
     final RootFs fs;
+    final ConfGlob glob;
     final LinkedHashSet<String> dirs = new LinkedHashSet<>();
     final List<String> files = new ArrayList<>();
     final Set<String> seen = new HashSet<>();
+    final List<BrokenFile> problems = new ArrayList<>();
+    boolean depthSaid;
+    boolean filesSaid;
 
     State(RootFs fs) {
       this.fs = fs;
+      this.glob = new ConfGlob(fs);
     }
 
     void readFile(String path, int depth) {
       String real = fs.resolve(path).finalPath();
-      if (depth > MAX_DEPTH || !seen.add(real)) {
+      if (seen.contains(real)) {
         return;
       }
-      Optional<String> text = text(real);
+      Optional<FsNode.RegularFile> file = fs.file(real);
+      if (file.isEmpty()) {
+        return;
+      }
+      if (depth > MAX_DEPTH) {
+        if (!depthSaid) {
+          depthSaid = true;
+          problem(real, "included more than " + MAX_DEPTH + " levels deep; not read");
+        }
+        return;
+      }
+      if (files.size() >= MAX_FILES) {
+        if (!filesSaid) {
+          filesSaid = true;
+          problem(real, "more than " + MAX_FILES + " ld.so.conf files included; the rest not read");
+        }
+        return;
+      }
+      seen.add(real);
+      Optional<String> text = text(real, file.get());
       if (text.isEmpty()) {
         return;
       }
@@ -84,9 +121,7 @@ public final class LdSoConf {
         String[] words = line.split("[\\s]+");
         if (words[0].equals("include")) {
           for (int i = 1; i < words.length; i++) {
-            for (String match : glob(FsPath.resolve(dir, words[i]))) {
-              readFile(match, depth + 1);
-            }
+            include(real, FsPath.resolve(dir, words[i]), depth);
           }
         } else if (words[0].equals("hwcap")) {
           continue;
@@ -102,55 +137,38 @@ public final class LdSoConf {
       }
     }
 
-    Optional<String> text(String path) {
-      Optional<FsNode.RegularFile> file = fs.file(path);
-      if (file.isEmpty()) {
-        return Optional.empty();
+    /**
+     * One include pattern of {@code from}. A pattern expanded before gives only files already read
+     * or still to be read where it was first expanded (each file is read once), so it is not walked
+     * again.
+     */
+    private void include(String from, String pattern, int depth) {
+      if (glob.expanded(pattern)) {
+        return;
       }
+      ConfGlob.Expansion e = glob.expand(pattern);
+      e.problem().ifPresent(p -> problem(from, p));
+      for (String match : e.matches()) {
+        readFile(match, depth + 1);
+      }
+    }
+
+    private void problem(String file, String what) {
+      problems.add(new BrokenFile(file, what));
+    }
+
+    Optional<String> text(String path, FsNode.RegularFile file) {
       try {
-        ByteBuffer b = file.get().content().read(MAX_FILE);
+        if (file.size() > MAX_FILE) {
+          problem(path, "larger than " + MAX_FILE + " bytes; only the first " + MAX_FILE + " read");
+        }
+        ByteBuffer b = file.content().read(MAX_FILE);
         byte[] bytes = new byte[b.remaining()];
         b.get(bytes);
         return Optional.of(new String(bytes, StandardCharsets.ISO_8859_1));
       } catch (IOException e) {
         return Optional.empty();
       }
-    }
-
-    /** Expands a glob component by component, following symlinked directories; sorted matches. */
-    List<String> glob(String pattern) {
-      List<String> current = List.of(FsPath.ROOT);
-      for (String part : FsPath.normalize(pattern).substring(1).split("/")) {
-        if (part.isEmpty()) {
-          continue;
-        }
-        List<String> next = new ArrayList<>();
-        if (!isGlob(part)) {
-          for (String c : current) {
-            String p = FsPath.resolve(c, part);
-            if (fs.resolve(p).found()) {
-              next.add(p);
-            }
-          }
-        } else {
-          Pattern regex = Pattern.compile(globToRegex(part));
-          for (String c : current) {
-            String real = fs.resolve(c).finalPath();
-            if (!fs.isDirectory(real)) {
-              continue;
-            }
-            for (FsNode child : fs.children(real)) {
-              String name = FsPath.name(child.path());
-              if (regex.matcher(name).matches()
-                  && (!name.startsWith(".") || part.startsWith("."))) {
-                next.add(FsPath.resolve(c, name));
-              }
-            }
-          }
-        }
-        current = next;
-      }
-      return current.stream().sorted().toList();
     }
   }
 

@@ -31,7 +31,7 @@ final class LoaderConfig {
   private final Map<String, Optional<List<String>>> muslPaths = new HashMap<>();
   private Optional<Optional<LdSoCache>> cache = Optional.empty();
   private Optional<BrokenFile> cacheProblem = Optional.empty();
-  private Optional<List<String>> confDirs = Optional.empty();
+  private Optional<LdSoConf> conf = Optional.empty();
 
   LoaderConfig(RootFs fs, ImageFiles files) {
     this.fs = fs;
@@ -97,10 +97,15 @@ final class LoaderConfig {
 
   /** The directories of /etc/ld.so.conf, includes followed. */
   List<String> confDirs() {
-    if (confDirs.isEmpty()) {
-      confDirs = Optional.of(LdSoConf.read(fs, LdSoConf.DEFAULT_PATH).directories());
+    if (conf.isEmpty()) {
+      conf = Optional.of(LdSoConf.read(fs, LdSoConf.DEFAULT_PATH));
     }
-    return confDirs.get();
+    return conf.get().directories();
+  }
+
+  /** The budgets /etc/ld.so.conf reached, once something has read it. */
+  List<BrokenFile> confProblems() {
+    return conf.map(LdSoConf::problems).orElse(List.of());
   }
 
   /**

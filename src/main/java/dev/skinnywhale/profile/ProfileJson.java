@@ -73,7 +73,13 @@ public final class ProfileJson {
         throw new ProfileException(
             source, "too large: " + size + " bytes (at most " + MAX_BYTES + ")");
       }
-      bytes = Files.readAllBytes(file);
+      // The size of a device or a pipe says nothing (/dev/zero is 0 bytes): read at most the limit.
+      try (InputStream in = Files.newInputStream(file)) {
+        bytes = in.readNBytes(MAX_BYTES + 1);
+      }
+      if (bytes.length > MAX_BYTES) {
+        throw new ProfileException(source, "too large (more than " + MAX_BYTES + " bytes)");
+      }
     } catch (NoSuchFileException e) {
       throw new ProfileException(source, "no such file");
     } catch (IOException e) {

@@ -117,14 +117,27 @@ public final class RootFs implements Closeable {
     return nodes.size();
   }
 
-  /** The direct children of a directory path (not following symlinks), sorted. */
+  /**
+   * The direct children of a directory path (not following symlinks), sorted. Costs a lookup per
+   * child, not per node below the directory: each child's subtree is one range of the sorted map,
+   * skipped whole.
+   */
   public List<FsNode> children(String dir) {
     String d = FsPath.normalize(dir);
     String prefix = d.equals(FsPath.ROOT) ? "/" : d + "/";
+    String end = prefix + Character.MAX_VALUE;
     List<FsNode> out = new ArrayList<>();
-    for (FsNode n : nodes.subMap(prefix, true, prefix + Character.MAX_VALUE, false).values()) {
-      if (n.path().indexOf('/', prefix.length()) < 0 && !n.path().equals(FsPath.ROOT)) {
-        out.add(n);
+    String key = nodes.ceilingKey(prefix);
+    while (key != null && key.compareTo(end) < 0) {
+      int slash = key.indexOf('/', prefix.length());
+      if (slash < 0) {
+        if (!key.equals(FsPath.ROOT)) {
+          out.add(nodes.get(key));
+        }
+        key = nodes.higherKey(key);
+      } else {
+        // A node deeper down (its directory's own node may be missing): skip that whole subtree.
+        key = nodes.higherKey(key.substring(0, slash + 1) + Character.MAX_VALUE);
       }
     }
     return out;

@@ -33,11 +33,13 @@ import java.util.TreeSet;
  * turn.
  *
  * <p>Budgets: a script larger than {@value #MAX_SCRIPT_BYTES} bytes, or over the token budget, is
- * skipped with a warning; a file with a NUL byte is not a script; at most {@value #MAX_SCRIPTS}
- * scripts are analysed per call, sources nested at most {@value #MAX_SOURCE_DEPTH} deep.
+ * skipped with a warning, and so is every script past {@value #MAX_TOTAL_SCRIPT_BYTES} bytes read
+ * in all; a file with a NUL byte is not a script; at most {@value #MAX_SCRIPTS} scripts are
+ * analysed per call, sources nested at most {@value #MAX_SOURCE_DEPTH} deep.
  */
 public final class ScriptClosure {
   public static final int MAX_SCRIPT_BYTES = 4 << 20;
+  public static final long MAX_TOTAL_SCRIPT_BYTES = 64L << 20;
   public static final int MAX_SCRIPTS = 5_000;
   public static final int MAX_SOURCE_DEPTH = 8;
   private static final int SHEBANG_MAX = 255;
@@ -95,6 +97,7 @@ public final class ScriptClosure {
   private final List<String> imagePath;
   private final Map<String, Optional<ScriptAnalysis>> analyses = new HashMap<>();
   private final List<Skipped> skipped = new ArrayList<>();
+  private long bytesRead;
   private final List<String> dynamic = new ArrayList<>();
 
   public ScriptClosure(RootFs fs, List<String> imagePath) {
@@ -239,6 +242,15 @@ public final class ScriptClosure {
               real, "larger than the script limit of " + MAX_SCRIPT_BYTES + " bytes", true));
       return Optional.empty();
     }
+    if (bytesRead + file.get().size() > MAX_TOTAL_SCRIPT_BYTES) {
+      skipped.add(
+          new Skipped(
+              real,
+              "the scripts read reach the limit of " + MAX_TOTAL_SCRIPT_BYTES + " bytes in all",
+              true));
+      return Optional.empty();
+    }
+    bytesRead += file.get().size();
     String text;
     try {
       ByteBuffer b = file.get().content().read(MAX_SCRIPT_BYTES);

@@ -7,6 +7,7 @@ import dev.skinnywhale.tar.TarStreamReader;
 import dev.skinnywhale.tar.TarStreamWriter;
 import dev.skinnywhale.tracelog.AccessSet;
 import dev.skinnywhale.tracelog.LdDebugLogParser;
+import dev.skinnywhale.tracelog.LineBudget;
 import dev.skinnywhale.tracelog.StraceLogParser;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -84,12 +85,14 @@ final class ProbeDir {
    * traced tries ({@code health-N.log}), for LD_DEBUG every {@code ld.*} log. Only regular files
    * directly in the directory count; what else the program left there is skipped unread.
    *
-   * @throws IOException when a log is larger than {@link #MAX_LOG_BYTES}, or the tar is malformed
+   * @throws IOException when a log is larger than {@link #MAX_LOG_BYTES}, the logs together have
+   *     more than {@link LineBudget#MAX_LINES_PER_RUN} lines, or the tar is malformed
    */
   static Output read(InputStream tar, TracerKind kind, String traceName) throws IOException {
     TracerStatus status = new TracerStatus.Missing();
     AccessSet accesses = AccessSet.empty();
     Optional<SyscallSummary> syscalls = Optional.empty();
+    LineBudget lines = LineBudget.perRun();
     try (TarStreamReader entries = new TarStreamReader(tar)) {
       for (Optional<TarEntry> next = entries.next(); next.isPresent(); next = entries.next()) {
         TarEntry e = next.get();
@@ -106,10 +109,12 @@ final class ProbeDir {
                 || (name.startsWith(HealthProbe.LOG_PREFIX) && name.endsWith(".log")))) {
           checkSize(e);
           accesses =
-              accesses.merge(new StraceLogParser().parse(traceName, text(entries.content())));
+              accesses.merge(
+                  new StraceLogParser().parse(traceName, text(entries.content()), lines));
         } else if (kind == TracerKind.LD_DEBUG && name.startsWith(LD_DEBUG_PREFIX + ".")) {
           checkSize(e);
-          accesses = accesses.merge(new LdDebugLogParser().parse(name, text(entries.content())));
+          accesses =
+              accesses.merge(new LdDebugLogParser().parse(name, text(entries.content()), lines));
         }
       }
     }

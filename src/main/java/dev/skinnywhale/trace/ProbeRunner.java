@@ -50,8 +50,9 @@ public final class ProbeRunner {
 
   /**
    * Runs {@code command} under the ptrace tracer; when the engine's seccomp profile (or anything
-   * else) refuses ptrace, runs it again with LD_DEBUG, which sees libraries only, and says so in
-   * the run's notes.
+   * else) refuses ptrace, or the command itself uses ptrace (its own calls refused: it cannot trace
+   * while traced), runs it again with LD_DEBUG, which sees libraries only, and says so in the run's
+   * notes.
    */
   public ProbeRun trace(String image, ProbeCommand command, ProbeOptions options, byte[] tracer)
       throws IOException {
@@ -63,26 +64,58 @@ public final class ProbeRunner {
       String image, ProbeCommand command, ProbeOptions options, byte[] tracer, ProbeSeccomp seccomp)
       throws IOException {
     ProbeRun run = run(image, command, options, TracerKind.PTRACE, Optional.of(tracer), seccomp);
-    if (run.tracer() == TracerKind.PTRACE
-        && run.tracerStatus().map(TracerStatus::ptraceRefused).orElse(false)) {
-      ProbeRun fallback =
-          run(image, command, options, TracerKind.LD_DEBUG, Optional.empty(), seccomp);
-      List<String> notes = new ArrayList<>(run.notes());
-      notes.add("fell back to LD_DEBUG: libraries were captured, data files were not");
-      notes.addAll(fallback.notes());
-      return new ProbeRun(
-          command,
-          fallback.exitCode(),
-          fallback.timedOut(),
-          fallback.output(),
-          TracerKind.LD_DEBUG,
-          fallback.accesses(),
-          notes,
-          run.tracerStatus(),
-          fallback.health(),
-          fallback.syscalls());
+    if (run.tracer() != TracerKind.PTRACE || run.tracerStatus().isEmpty()) {
+      return run;
+    }
+    TracerStatus status = run.tracerStatus().get();
+    if (status.ptraceRefused()) {
+      return withLdDebug(
+          run,
+          image,
+          options,
+          seccomp,
+          "fell back to LD_DEBUG: libraries were captured, data files were not");
+    }
+    if (status.ptraceDenied() > 0) {
+      return withLdDebug(run, image, options, seccomp, nestedPtraceNote(command, status));
     }
     return run;
+  }
+
+  /** Why a command that itself uses ptrace was traced again with LD_DEBUG, and what that misses. */
+  static String nestedPtraceNote(ProbeCommand command, TracerStatus status) {
+    return "`"
+        + command.text()
+        + "` uses ptrace itself ("
+        + status.ptraceDenied()
+        + " of its ptrace calls were refused: a traced program cannot trace), so it was run again"
+        + " with LD_DEBUG instead of the tracer. LD_DEBUG sees what the dynamic loader loads: each"
+        + " dynamically linked program started and its libraries, dlopen'ed ones too. It does not"
+        + " see data or configuration files, scripts read by an interpreter, programs that are"
+        + " statically linked or setuid, nor programs started with LD_DEBUG removed from their"
+        + " environment: keep those with --include or a profile.";
+  }
+
+  /** {@code run} (a PTRACE run) done again with LD_DEBUG, with {@code why} among its notes. */
+  private ProbeRun withLdDebug(
+      ProbeRun run, String image, ProbeOptions options, ProbeSeccomp seccomp, String why)
+      throws IOException {
+    ProbeRun fallback =
+        run(image, run.command(), options, TracerKind.LD_DEBUG, Optional.empty(), seccomp);
+    List<String> notes = new ArrayList<>(run.notes());
+    notes.add(why);
+    notes.addAll(fallback.notes());
+    return new ProbeRun(
+        run.command(),
+        fallback.exitCode(),
+        fallback.timedOut(),
+        fallback.output(),
+        TracerKind.LD_DEBUG,
+        fallback.accesses(),
+        notes,
+        run.tracerStatus(),
+        fallback.health(),
+        fallback.syscalls());
   }
 
   /**

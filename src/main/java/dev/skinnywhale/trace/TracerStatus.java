@@ -56,23 +56,34 @@ public sealed interface TracerStatus
     OTHER
   }
 
-  /** {@code ok exit=N}: the program exited with N. */
-  record Exited(int code, long killed, Mode mode) implements TracerStatus {
+  /**
+   * {@code ok exit=N}: the program exited with N; {@code ptraceDenied} of its own ptrace calls were
+   * refused ({@code ptrace-denied=D}).
+   */
+  record Exited(int code, long killed, Mode mode, long ptraceDenied) implements TracerStatus {
     public Exited {
       Objects.requireNonNull(mode, "mode");
-      if (code < 0 || code > 255 || killed < 0) {
+      if (code < 0 || code > 255 || killed < 0 || ptraceDenied < 0) {
         throw new IllegalArgumentException("exit=" + code + " killed=" + killed);
       }
+    }
+
+    public Exited(int code, long killed, Mode mode) {
+      this(code, killed, mode, 0);
     }
   }
 
   /** {@code ok signal=N}: the program was killed by signal N (the tracer exits with 128+N). */
-  record Signaled(int signal, long killed, Mode mode) implements TracerStatus {
+  record Signaled(int signal, long killed, Mode mode, long ptraceDenied) implements TracerStatus {
     public Signaled {
       Objects.requireNonNull(mode, "mode");
-      if (signal < 1 || signal > 127 || killed < 0) {
+      if (signal < 1 || signal > 127 || killed < 0 || ptraceDenied < 0) {
         throw new IllegalArgumentException("signal=" + signal + " killed=" + killed);
       }
+    }
+
+    public Signaled(int signal, long killed, Mode mode) {
+      this(signal, killed, mode, 0);
     }
   }
 
@@ -100,9 +111,14 @@ public sealed interface TracerStatus
       Objects.requireNonNull(text, "text");
     }
 
-    /** The tracer's PATH search found no such program ({@code error exec NAME: not found...}). */
+    /**
+     * The program is not there: the tracer's PATH search found none ({@code error exec NAME: not
+     * found in PATH}), or exec of the path said ENOENT ({@code error exec PATH: No such file or
+     * directory}: no such file, or the interpreter it names is missing).
+     */
     public boolean programNotFound() {
-      return stage == Stage.EXEC && message.equals("not found in PATH");
+      return stage == Stage.EXEC
+          && (message.equals("not found in PATH") || message.equals("No such file or directory"));
     }
 
     /** The signal that interrupted the tracer, for {@link Stage#INTERRUPTED}. */
@@ -123,6 +139,15 @@ public sealed interface TracerStatus
     public Malformed {
       Objects.requireNonNull(text, "text");
     }
+  }
+
+  /**
+   * How many of the traced programs' own ptrace calls were refused with EPERM: a program that is
+   * itself a tracer (strace, gdb, a sandbox) cannot trace under the tracer, so what it did is
+   * likely not what it does untraced.
+   */
+  default long ptraceDenied() {
+    return 0;
   }
 
   /** Whether ptrace itself was refused, so that a run with LD_DEBUG may do instead. */
@@ -154,26 +179,30 @@ public sealed interface TracerStatus
       return new Malformed(line);
     }
     OptionalInt killedCount = OptionalInt.of(0);
+    OptionalInt deniedCount = OptionalInt.of(0);
     for (String w : words.subList(2, words.size())) {
       if (w.startsWith("killed=")) {
         killedCount = number(w.substring("killed=".length()), 0, Integer.MAX_VALUE);
+      } else if (w.startsWith("ptrace-denied=")) {
+        deniedCount = number(w.substring("ptrace-denied=".length()), 0, Integer.MAX_VALUE);
       }
     }
-    if (killedCount.isEmpty()) {
+    if (killedCount.isEmpty() || deniedCount.isEmpty()) {
       return new Malformed(line);
     }
     long killed = killedCount.getAsInt();
+    long denied = deniedCount.getAsInt();
     String outcome = words.get(1);
     if (outcome.startsWith("exit=")) {
       OptionalInt code = number(outcome.substring("exit=".length()), 0, 255);
       return code.isPresent()
-          ? new Exited(code.getAsInt(), killed, mode.get())
+          ? new Exited(code.getAsInt(), killed, mode.get(), denied)
           : new Malformed(line);
     }
     if (outcome.startsWith("signal=")) {
       OptionalInt signal = number(outcome.substring("signal=".length()), 1, 127);
       return signal.isPresent()
-          ? new Signaled(signal.getAsInt(), killed, mode.get())
+          ? new Signaled(signal.getAsInt(), killed, mode.get(), denied)
           : new Malformed(line);
     }
     return new Malformed(line);

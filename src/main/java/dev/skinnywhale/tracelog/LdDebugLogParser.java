@@ -55,9 +55,14 @@ public final class LdDebugLogParser {
    * sourceName} names it in errors.
    */
   public AccessSet parse(String sourceName, Reader reader) throws IOException {
+    return parse(sourceName, reader, LineBudget.perRun());
+  }
+
+  /** As {@link #parse(String, Reader)}, each line counted against {@code budget}. */
+  public AccessSet parse(String sourceName, Reader reader, LineBudget budget) throws IOException {
     AccessSetBuilder out = new AccessSetBuilder();
     Map<Integer, Search> searches = new HashMap<>();
-    LogLines lines = new LogLines(sourceName, reader);
+    LogLines lines = new LogLines(sourceName, reader, budget);
     for (String line = lines.next(); line != null; line = lines.next()) {
       int number = lines.number();
       if (line.isBlank()) {

@@ -7,7 +7,7 @@ import java.io.Reader;
  * The lines of a log read from a stream, one at a time, as {@link java.io.BufferedReader#readLine}
  * splits them ("\n", "\r\n" or "\r"), each at most {@link #MAX_LINE_CHARS} long: a longer one is a
  * {@link TraceLogException} naming the file, the line and the limit, so a log that is one huge line
- * costs no more memory than the limit.
+ * costs no more memory than the limit. Every line is counted against the run's {@link LineBudget}.
  */
 final class LogLines {
   /** No line of our tracer, strace or LD_DEBUG comes near this (paths are at most 4 KiB). */
@@ -16,6 +16,7 @@ final class LogLines {
   private final String source;
   private final Reader in;
   private final int maxChars;
+  private final LineBudget budget;
   private final char[] buf = new char[8192];
   private int pos;
   private int end;
@@ -23,13 +24,22 @@ final class LogLines {
   private boolean skipLf;
 
   LogLines(String source, Reader in) {
-    this(source, in, MAX_LINE_CHARS);
+    this(source, in, MAX_LINE_CHARS, LineBudget.perRun());
+  }
+
+  LogLines(String source, Reader in, LineBudget budget) {
+    this(source, in, MAX_LINE_CHARS, budget);
   }
 
   LogLines(String source, Reader in, int maxChars) {
+    this(source, in, maxChars, LineBudget.perRun());
+  }
+
+  LogLines(String source, Reader in, int maxChars, LineBudget budget) {
     this.source = source;
     this.in = in;
     this.maxChars = maxChars;
+    this.budget = budget;
   }
 
   /** The 1-based number of the line {@link #next()} returned last. */
@@ -45,8 +55,7 @@ final class LogLines {
         if (line == null) {
           return null;
         }
-        number++;
-        return line.toString();
+        return counted(line.toString());
       }
       if (skipLf) {
         skipLf = false;
@@ -71,10 +80,15 @@ final class LogLines {
       if (pos < end) {
         skipLf = buf[pos] == '\r';
         pos++;
-        number++;
-        return line.toString();
+        return counted(line.toString());
       }
     }
+  }
+
+  private String counted(String line) {
+    number++;
+    budget.spend(source, number, line);
+    return line;
   }
 
   private boolean fill() throws IOException {

@@ -26,11 +26,16 @@ public final class StraceLogParser {
    * sourceName} names it in errors.
    */
   public AccessSet parse(String sourceName, Reader reader) throws IOException {
+    return parse(sourceName, reader, LineBudget.perRun());
+  }
+
+  /** As {@link #parse(String, Reader)}, each line counted against {@code budget}. */
+  public AccessSet parse(String sourceName, Reader reader, LineBudget budget) throws IOException {
     StraceLexer lexer = new StraceLexer();
     SyscallStitcher stitcher = new SyscallStitcher(lexer);
     AccessSetBuilder out = new AccessSetBuilder();
     PathInterpreter interpreter = new PathInterpreter(out);
-    LogLines lines = new LogLines(sourceName, reader);
+    LogLines lines = new LogLines(sourceName, reader, budget);
     Optional<String> carried = Optional.empty();
     for (String line = lines.next(); line != null; line = lines.next()) {
       try {

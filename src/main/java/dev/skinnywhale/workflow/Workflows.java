@@ -34,12 +34,12 @@ import dev.skinnywhale.workflow.keep.SymbolNeedsContributor;
 import dev.skinnywhale.workflow.keep.TracedContributor;
 import dev.skinnywhale.workflow.keep.UserFilesContributor;
 import dev.skinnywhale.workflow.run.KeepStrategy;
+import dev.skinnywhale.workflow.run.OutputFile;
 import dev.skinnywhale.workflow.run.Reporter;
 import dev.skinnywhale.workflow.run.Run;
 import dev.skinnywhale.workflow.run.Source;
 import dev.skinnywhale.workflow.run.UnusableInputException;
 import dev.skinnywhale.workflow.steps.ApplyChanges;
-import dev.skinnywhale.workflow.steps.CommitProbeImage;
 import dev.skinnywhale.workflow.steps.ConfigProbe;
 import dev.skinnywhale.workflow.steps.Destination;
 import dev.skinnywhale.workflow.steps.FindSource;
@@ -49,6 +49,7 @@ import dev.skinnywhale.workflow.steps.MakeImage;
 import dev.skinnywhale.workflow.steps.Plan;
 import dev.skinnywhale.workflow.steps.PrepareCommands;
 import dev.skinnywhale.workflow.steps.Probe;
+import dev.skinnywhale.workflow.steps.ProbeImageAndFilesystem;
 import dev.skinnywhale.workflow.steps.Prober;
 import dev.skinnywhale.workflow.steps.PrunePackageDb;
 import dev.skinnywhale.workflow.steps.ReadFilesystem;
@@ -78,8 +79,8 @@ import java.util.SortedSet;
  *       → SuggestProfiles → MakeImage
  * build = FindSource → [ApplyChanges] → ReadFilesystem → LoadProfiles → ReadPackages
  *       → TakeChangeSet → Plan → MakeImage
- * trace = FindSource → [ApplyChanges] → CommitProbeImage → ReadFilesystem → Probe (the --run
- *       commands, the --run-file, [ConfigProbe]) → InterpretTraces → [RuntimeSyscalls]
+ * trace = FindSource → [ApplyChanges] → CommitProbeImage ∥ ReadFilesystem → Probe (the --run
+ *       commands, the --run-file, [ConfigProbe]; side by side when independent) → InterpretTraces → [RuntimeSyscalls]
  *       → [LoadProfiles] → ReadPackages → TakeChangeSet → Plan → [SaveProfile] → MakeImage
  *       → [Verify] → [WriteSeccompProfile]
  * </pre>
@@ -163,7 +164,8 @@ public final class Workflows {
     try (Run run = open(request)) {
       Source source = new FindSource(run).find(request.target(), request.base());
       source = new ApplyChanges(run).apply(source, request.changes());
-      Destination destination = Destination.choose(engine, source, request.tag(), request.output());
+      Destination destination =
+          Destination.choose(run.engine(), source, request.tag(), request.output());
       try (RootFs fs =
           new ReadFilesystem(run, ReadFilesystem.Mode.fromEnv(env))
               .read(source, Optional.empty())) {
@@ -188,6 +190,9 @@ public final class Workflows {
   public TraceResult trace(TraceRequest request) throws IOException {
     SlimRequest slim = request.slim();
     Destination.checkOutput(slim.output());
+    if (request.saveProfile().isPresent()) {
+      OutputFile.check(request.saveProfile().get().file());
+    }
     Optional<Path> seccompFile = request.seccompProfile();
     if (seccompFile.isPresent()) {
       WriteSeccompProfile.checkTarget(seccompFile.get());
@@ -201,16 +206,16 @@ public final class Workflows {
       Source found = new FindSource(run).find(slim.target(), slim.base());
       Source source = new ApplyChanges(run).apply(found, slim.changes());
       ProbeOptions options = ApplyChanges.forProbes(request.probe(), found, source);
-      if (!engine.networkExists(options.network())) {
+      if (!run.engine().networkExists(options.network())) {
         throw new UnusableInputException("--network " + options.network() + ": no such network");
       }
-      checkVolumes(options.run());
+      checkVolumes(run.engine(), options.run());
       if (request.forceLdDebug()) {
         reporter.warn(
             "--ld-debug sees the libraries programs load, not the data files they open: keep those"
                 + " with --include or a profile");
       }
-      Destination destination = Destination.choose(engine, source, slim.tag(), slim.output());
+      Destination destination = Destination.choose(run.engine(), source, slim.tag(), slim.output());
       Prober chosen = Prober.choose(run, source, request.forceLdDebug());
       Prober prober = seccompFile.isPresent() ? chosen.recordingSyscalls() : chosen;
       Optional<ProbeCommand> configProbe =
@@ -223,10 +228,10 @@ public final class Workflows {
                           commandChanged(found, source),
                           request.runConfig()))
               : Optional.empty();
-      String probeImage = new CommitProbeImage(run).imageFor(source);
-      try (RootFs fs =
-          new ReadFilesystem(run, ReadFilesystem.Mode.fromEnv(env))
-              .read(source, Optional.of(probeImage))) {
+      ProbeImageAndFilesystem.Ready ready =
+          new ProbeImageAndFilesystem(run, ReadFilesystem.Mode.fromEnv(env)).prepare(source);
+      String probeImage = ready.probeImage();
+      try (RootFs fs = ready.fs()) {
         List<ProbeCommand> commands =
             new ArrayList<>(PrepareCommands.of(request.commands(), request.runFile(), fs));
         configProbe.ifPresent(commands::add);
@@ -326,7 +331,8 @@ public final class Workflows {
    * command --change did not set, as for the config probe — it ran to its end there, most likely
    * the install that made the container ({@code docker run IMAGE sh -c 'apt-get install ...'}).
    */
-  private boolean readsConfigCommand(Source source, List<ConfigChange> changes) {
+  private static boolean readsConfigCommand(
+      DockerEngine engine, Source source, List<ConfigChange> changes) {
     if (source.kind() != Source.Kind.CONTAINER
         || !ScriptClosureContributor.hasCommandScript(source.imageConfig().path("config"))
         || changes.stream()
@@ -345,7 +351,7 @@ public final class Workflows {
   }
 
   /** A named volume must exist: the engine would make an empty one, which nobody removes. */
-  private void checkVolumes(RunOptions options) {
+  private static void checkVolumes(DockerEngine engine, RunOptions options) {
     for (RunOptions.Mount m : options.mounts()) {
       if (m.type() == RunOptions.MountType.VOLUME
           && m.source().isPresent()
@@ -417,7 +423,8 @@ public final class Workflows {
             request.keepDocs(),
             request.excludePackages(),
             request.includePackages()));
-    contributors.add(new ScriptClosureContributor(readsConfigCommand(source, request.changes())));
+    contributors.add(
+        new ScriptClosureContributor(readsConfigCommand(run.engine(), source, request.changes())));
     contributors.add(new SymbolNeedsContributor(new LoadProfiles(run, profiles).symbolNeeds()));
     contributors.add(new PackageDbContributor());
     Plan.Planned planned =

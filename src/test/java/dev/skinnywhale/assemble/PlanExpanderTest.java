@@ -157,6 +157,22 @@ class PlanExpanderTest {
   }
 
   @Test
+  void testExpand_recursiveDanglingOrLoopingLink_theLinkItselfKept() {
+    AssemblyPlan plan =
+        expand(
+            KeepPlan.builder()
+                .addRecursive("/dangling", Reason.INCLUDE)
+                .addRecursive("/loop1", Reason.INCLUDE));
+    Map<String, Set<Reason>> r = reasons(plan);
+    assertEquals(Set.of(Reason.INCLUDE), r.get("/dangling"));
+    assertTrue(r.get("/loop1").contains(Reason.INCLUDE), r.toString());
+    assertEquals(List.of(), plan.missing());
+    assertTrue(
+        plan.nodes().stream()
+            .anyMatch(n -> n.path().equals("/dangling") && n instanceof FsNode.Symlink));
+  }
+
+  @Test
   void testExpand_reasonsMergeAndTotals() {
     AssemblyPlan plan =
         expand(

@@ -53,7 +53,7 @@ class RunAndChangeOptionsTest {
         "trace --dns 192.0.2.53 img|--dns applies with --network host only",
         "trace --add-host db:db.example img|is not an IP address",
         "trace --tmpfs /x --mount type=tmpfs,target=/x img|Duplicate mount point",
-        "trace --config-timeout 0 img|--config-timeout must be a positive",
+        "trace --config-timeout 0 img|--config-timeout must be from 1 to 86400 seconds",
         "trace -c 'FOO bar' img|foo is not a valid change command",
         "img --change 'ENV'|ENV requires at least one argument",
         "build --profile auto -c 'EXPOSE x' img|Invalid containerPort: x",

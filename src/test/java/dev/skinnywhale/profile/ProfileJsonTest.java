@@ -117,6 +117,14 @@ class ProfileJsonTest {
   }
 
   @Test
+  void read_endlessDevice_refusedAtTheLimitNotReadWhole() {
+    Path zero = Path.of("/dev/zero"); // size 0, endless: only a capped read stops
+    ProfileException e = assertThrows(ProfileException.class, () -> json.read(zero));
+    assertEquals(
+        "/dev/zero: too large (more than " + ProfileJson.MAX_BYTES + " bytes)", e.getMessage());
+  }
+
+  @Test
   void read_minimal_defaults() {
     Profile p = parse(MINIMAL);
     assertEquals("", p.comment());

@@ -174,4 +174,26 @@ class ScriptClosureTest {
   private static ByteBuffer bytes(String s) {
     return ByteBuffer.wrap(s.getBytes(StandardCharsets.ISO_8859_1));
   }
+
+  @Test
+  void of_scriptsPastTheTotalBudget_skippedNamingTheLimit() {
+    String body = "#!/bin/sh\n" + ("#" + "x".repeat(1023) + "\n").repeat(4000);
+    StringBuilder top = new StringBuilder("#!/bin/sh\n");
+    for (int i = 0; i < 20; i++) {
+      file("/usr/bin/big" + i, 0755, body);
+      top.append("big").append(i).append('\n');
+    }
+    file("/usr/bin/top", 0755, top.toString());
+    ScriptClosure.Result r =
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+            java.time.Duration.ofSeconds(60), () -> closure(List.of("/usr/bin/top")));
+    List<ScriptClosure.Skipped> over =
+        r.skipped().stream().filter(s -> s.reason().contains("in all")).toList();
+    // 64 MiB hold 16 scripts of 4,096,010 bytes (the first, /usr/bin/top, is small).
+    assertEquals(4, over.size(), r.skipped().toString());
+    assertEquals(
+        new ScriptClosure.Skipped(
+            "/usr/bin/big16", "the scripts read reach the limit of 67108864 bytes in all", true),
+        over.get(0));
+  }
 }

@@ -116,6 +116,16 @@ class ProbeRunnerTest {
   }
 
   @Test
+  void testTrace_execEnoentExits127() throws IOException {
+    ProbeRun run =
+        trace(
+            Probe.exits(127, Map.of("status", "error exec /opt/app: No such file or directory\n")));
+    assertEquals(Optional.of(127), run.exitCode());
+    assertEquals(List.of("exec /opt/app: No such file or directory"), run.notes());
+    assertEquals(1, engine.specs.size(), "no fallback");
+  }
+
+  @Test
   void testTrace_otherTracerErrorLeavesNoExitCode() throws IOException {
     ProbeRun run =
         trace(
@@ -158,6 +168,32 @@ class ProbeRunnerTest {
     assertTrue(engine.specs.get(1).env().contains("LD_DEBUG=libs,files"));
     assertEquals(Optional.of(List.of("/bin/sh")), engine.specs.get(1).entrypoint());
     assertTrue(engine.calls.contains("remove 1") && engine.calls.contains("remove 2"));
+  }
+
+  /** A command that itself uses ptrace (strace, gdb) is traced again with LD_DEBUG, and told. */
+  @Test
+  void testTrace_nestedPtraceFallsBackToLdDebug() throws IOException {
+    ProbeRun run =
+        trace(
+            Probe.exits(1, Map.of("status", "ok exit=1 ptrace-denied=1\n")),
+            Probe.exits(0, Map.of("ld.9", LD_LOG)));
+    assertEquals(TracerKind.LD_DEBUG, run.tracer());
+    assertEquals(Optional.of(0), run.exitCode());
+    assertEquals(1, run.notes().size(), run.notes().toString());
+    assertTrue(run.notes().get(0).contains("uses ptrace itself (1 of its ptrace calls"));
+    assertTrue(run.notes().get(0).contains("does not see data or configuration files"));
+    assertEquals(List.of("/lib/x86_64-linux-gnu/libc.so.6"), List.copyOf(run.accesses().paths()));
+    assertEquals(1, run.tracerStatus().orElseThrow().ptraceDenied());
+    assertEquals(2, engine.specs.size());
+    assertTrue(engine.specs.get(1).env().contains("LD_DEBUG=libs,files"));
+  }
+
+  /** A run whose own ptrace calls all worked (none refused) is not run again. */
+  @Test
+  void testTrace_noPtraceDenied_noFallback() throws IOException {
+    ProbeRun run = trace(Probe.exits(0, Map.of("status", "ok exit=0 ptrace-denied=0\n")));
+    assertEquals(TracerKind.PTRACE, run.tracer());
+    assertEquals(1, engine.specs.size());
   }
 
   /** The fallback is decided on the status's stage, not on the words of a note. */

@@ -46,6 +46,18 @@ class TracerStatusTest {
   }
 
   @Test
+  void testParse_ptraceDenied() {
+    TracerStatus exited = TracerStatus.parse("ok exit=1 ptrace-denied=2 mode=syscall\n");
+    assertEquals(new Exited(1, 0, Mode.SYSCALL, 2), exited);
+    assertEquals(2, exited.ptraceDenied());
+    assertEquals(
+        new Signaled(6, 1, Mode.SECCOMP, 3),
+        TracerStatus.parse("ok signal=6 killed=1 ptrace-denied=3\n"));
+    assertEquals(0, TracerStatus.parse("ok exit=0\n").ptraceDenied());
+    assertEquals(0, TracerStatus.parse("timeout\n").ptraceDenied());
+  }
+
+  @Test
   void testParse_timeout() {
     assertEquals(new TimedOut(Mode.SECCOMP), TracerStatus.parse("timeout\n"));
     assertEquals(new TimedOut(Mode.SYSCALL), TracerStatus.parse("timeout mode=syscall\n"));
@@ -86,9 +98,10 @@ class TracerStatusTest {
   }
 
   @Test
-  void testFailed_programNotFoundOnlyForThePathSearch() {
+  void testFailed_programNotFound_pathSearchOrExecEnoent() {
     assertTrue(failed("error exec nosuch: not found in PATH").programNotFound());
-    assertFalse(failed("error exec /x: No such file or directory").programNotFound());
+    assertTrue(failed("error exec /x: No such file or directory").programNotFound());
+    assertFalse(failed("error exec /x: Permission denied").programNotFound());
     assertFalse(failed("error usage: not found in PATH").programNotFound());
   }
 
@@ -125,6 +138,7 @@ class TracerStatusTest {
         "ok signal=0",
         "ok done=1",
         "ok exit=0 killed=x",
+        "ok exit=0 ptrace-denied=-1",
         "ok exit=0 mode=turbo",
         "timeout mode=turbo",
         "timeouts",

@@ -105,11 +105,48 @@ class CliErrorsIT {
             List.of("--tag", "Bad Tag", "local/debian:bookworm"),
             List.of("--tag", "UPPER:1", "local/debian:bookworm"),
             List.of("--include", "etc/passwd", "local/debian:bookworm"),
-            List.of("trace", "--run", "true", "--exclude", "usr", "local/debian:bookworm"))) {
+            List.of("trace", "--run", "true", "--exclude", "usr", "local/debian:bookworm"),
+            List.of("Bad:Tag:x"),
+            List.of(
+                "trace",
+                "--timeout",
+                "99999999999999",
+                "--run",
+                "true",
+                "local/debian:bookworm"))) {
       Skinnywhale.Result r = Skinnywhale.run(args.toArray(new String[0]));
       assertEquals(2, r.exitCode(), r.err());
       assertFalse(r.err().contains("==>"), "work was done before the usage error: " + r.err());
     }
+  }
+
+  /** A --run program the image lacks: exit 9, named as not found in the image, nothing left. */
+  @Test
+  void trace_programNotInTheImage_exits9NamingIt() {
+    DockerCli.requireDocker();
+    DockerCli.requireBaseImage("bookworm");
+    Skinnywhale.Result r =
+        Skinnywhale.run("trace", "--run", "nosuch-program --version", "local/debian:bookworm");
+    assertEquals(9, r.exitCode(), r.err());
+    assertOneLine(r.err());
+    assertTrue(
+        r.err().contains("skinnywhale: error: nosuch-program: not found in the image"), r.err());
+    assertEquals(java.util.List.of(), DockerCli.temporaryContainers());
+  }
+
+  /** -o at a symlink: refused before any work (exit 6), the link's target unchanged. */
+  @Test
+  void run_outputAtASymlink_exits6AndTargetUnchanged(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path victim = java.nio.file.Files.writeString(dir.resolve("victim"), "precious");
+    java.nio.file.Path link =
+        java.nio.file.Files.createSymbolicLink(dir.resolve("slim.tar"), victim);
+    Skinnywhale.Result r = Skinnywhale.run("-o", link.toString(), "local/debian:bookworm");
+    assertEquals(6, r.exitCode(), r.err());
+    assertOneLine(r.err());
+    assertTrue(r.err().contains(link + ": exists and is a symbolic link"), r.err());
+    assertFalse(r.err().contains("==>"), "work was done before the refusal: " + r.err());
+    assertEquals("precious", java.nio.file.Files.readString(victim));
   }
 
   @Test

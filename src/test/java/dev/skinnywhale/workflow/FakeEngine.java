@@ -92,6 +92,12 @@ public final class FakeEngine implements DockerEngine {
   /** The volumes that exist. */
   public final java.util.Set<String> volumes = new java.util.TreeSet<>();
 
+  /**
+   * What happens while a call is in flight, by kind ("create", "commit", "wait"): a test makes a
+   * call slow, or lands a signal in the middle of it (default: nothing).
+   */
+  public final Map<String, Runnable> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
+
   public FakeEngine() {
     containerConfig.putArray("Cmd").add("/usr/bin/app");
     containerConfig
@@ -100,12 +106,12 @@ public final class FakeEngine implements DockerEngine {
   }
 
   @Override
-  public void ping() {
+  public synchronized void ping() {
     calls.add("ping");
   }
 
   @Override
-  public Optional<ContainerDetails> findContainer(String ref) {
+  public synchronized Optional<ContainerDetails> findContainer(String ref) {
     calls.add("findContainer " + ref);
     if (!ref.equals("app") && !CONTAINER_ID.startsWith(ref)) {
       return Optional.empty();
@@ -122,7 +128,7 @@ public final class FakeEngine implements DockerEngine {
   }
 
   @Override
-  public Optional<ImageDetails> findImage(String ref) {
+  public synchronized Optional<ImageDetails> findImage(String ref) {
     calls.add("findImage " + ref);
     if (tags.containsKey(ref)) {
       return Optional.of(tags.get(ref));
@@ -139,13 +145,18 @@ public final class FakeEngine implements DockerEngine {
   }
 
   @Override
-  public List<Change> diff(String containerId) {
+  public synchronized List<Change> diff(String containerId) {
     calls.add("diff " + containerId);
     return List.copyOf(diff);
   }
 
   @Override
   public InputStream export(String containerId) {
+    onExport.run();
+    return exportLocked(containerId);
+  }
+
+  private synchronized InputStream exportLocked(String containerId) {
     calls.add("export " + containerId);
     Map<String, byte[]> files = containerId.equals(CONTAINER_ID) ? containerFiles : null;
     if (files == null && created.containsKey(containerId)) {
@@ -157,9 +168,34 @@ public final class FakeEngine implements DockerEngine {
     return new ByteArrayInputStream(tar(files));
   }
 
+  /** A {@code docker save} archive of the image: one layer, its files as exported. */
   @Override
-  public String createContainer(ContainerSpec spec) {
+  public synchronized InputStream save(String imageId) {
+    calls.add("save " + imageId);
+    if (!imageId.equals(IMAGE_ID) && !imageId.equals(COMMITTED_ID)) {
+      throw new EngineException("saving " + imageId + ": not found");
+    }
+    byte[] layer = tar(imageId.equals(COMMITTED_ID) ? containerFiles : imageFiles);
+    String manifest = "[{\"Config\":\"config.json\",\"RepoTags\":[],\"Layers\":[\"l/layer.tar\"]}]";
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    TarStreamWriter w = new TarStreamWriter(out);
+    try {
+      w.addFile("l/layer.tar", layer, Instant.EPOCH);
+      w.addFile(
+          "manifest.json",
+          manifest.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          Instant.EPOCH);
+      w.finish();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new ByteArrayInputStream(out.toByteArray());
+  }
+
+  @Override
+  public synchronized String createContainer(ContainerSpec spec) {
     String id = String.format("%064x", created.size() + 100);
+    inFlight.getOrDefault("create", () -> {}).run();
     created.put(id, spec.image());
     specs.put(id, spec);
     calls.add("create " + spec.image());
@@ -167,7 +203,7 @@ public final class FakeEngine implements DockerEngine {
   }
 
   @Override
-  public void start(String containerId) {
+  public synchronized void start(String containerId) {
     calls.add("start " + containerId);
     String failure = startFailures.get(created.getOrDefault(containerId, ""));
     if (failure != null) {
@@ -175,16 +211,38 @@ public final class FakeEngine implements DockerEngine {
     }
   }
 
+  /** How long a container of a spec runs before it exits (default: not at all), in ms. */
+  public volatile java.util.function.ToLongFunction<ContainerSpec> runMillis = spec -> 0;
+
+  /** A spec's own tracer log, over {@link #traceLogs} (default: none). */
+  public volatile java.util.function.Function<ContainerSpec, Optional<String>> traceLogOf =
+      spec -> Optional.empty();
+
   @Override
   public Optional<Integer> waitFor(String containerId, Duration timeout) {
-    if (stillRunning.test(specs.get(containerId))) {
-      return Optional.empty();
+    inFlight.getOrDefault("wait", () -> {}).run();
+    ContainerSpec spec;
+    synchronized (this) {
+      spec = specs.get(containerId);
     }
-    return Optional.of(exitCodes.getOrDefault(created.get(containerId), 0));
+    long ms = runMillis.applyAsLong(spec);
+    if (ms > 0) {
+      try {
+        Thread.sleep(ms);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    synchronized (this) {
+      if (stillRunning.test(spec)) {
+        return Optional.empty();
+      }
+      return Optional.of(exitCodes.getOrDefault(created.get(containerId), 0));
+    }
   }
 
   @Override
-  public dev.skinnywhale.docker.ExecResult exec(
+  public synchronized dev.skinnywhale.docker.ExecResult exec(
       String containerId, List<String> argv, List<String> env, Duration timeout) {
     calls.add("exec " + containerId);
     execs.add(Map.entry(containerId, List.copyOf(argv)));
@@ -192,28 +250,28 @@ public final class FakeEngine implements DockerEngine {
   }
 
   @Override
-  public boolean volumeExists(String name) {
+  public synchronized boolean volumeExists(String name) {
     calls.add("volumeExists " + name);
     return volumes.contains(name);
   }
 
   @Override
-  public void kill(String containerId) {
+  public synchronized void kill(String containerId) {
     calls.add("kill " + containerId);
   }
 
   @Override
-  public String logs(String containerId) {
+  public synchronized String logs(String containerId) {
     return outputs.getOrDefault(created.getOrDefault(containerId, ""), "");
   }
 
   @Override
-  public void copyInto(String containerId, String directory, InputStream tar) {
+  public synchronized void copyInto(String containerId, String directory, InputStream tar) {
     calls.add("copyInto " + containerId);
   }
 
   @Override
-  public InputStream copyOut(String containerId, String path) {
+  public synchronized InputStream copyOut(String containerId, String path) {
     calls.add("copyOut " + containerId + " " + path);
     String image = created.get(containerId);
     if (image == null) {
@@ -230,35 +288,48 @@ public final class FakeEngine implements DockerEngine {
     files.put(dir + "/status", status.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
     files.put(
         dir + "/trace.log",
-        traceLogs.getOrDefault(image, "").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        traceLogOf
+            .apply(specs.get(containerId))
+            .orElse(traceLogs.getOrDefault(image, ""))
+            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
     return new ByteArrayInputStream(tar(files));
   }
 
   @Override
-  public boolean networkExists(String name) {
+  public synchronized boolean networkExists(String name) {
     return name.equals("none") || name.equals("host");
   }
 
+  /** Runs first in every commit, outside the engine's lock (default: nothing). */
+  public volatile Runnable onCommit = () -> {};
+
+  /** Runs first in every export, outside the engine's lock (default: nothing). */
+  public volatile Runnable onExport = () -> {};
+
   @Override
   public String commit(String containerId, Map<String, String> labels) {
-    calls.add("commit " + containerId + " " + labels);
+    onCommit.run();
+    synchronized (this) {
+      calls.add("commit " + containerId + " " + labels);
+    }
+    inFlight.getOrDefault("commit", () -> {}).run();
     return COMMITTED_ID;
   }
 
   @Override
-  public void removeContainer(String containerId) {
+  public synchronized void removeContainer(String containerId) {
     calls.add("removeContainer " + containerId);
     removed.add(containerId);
   }
 
   @Override
-  public void removeImage(String imageId) {
+  public synchronized void removeImage(String imageId) {
     calls.add("removeImage " + imageId);
     removedImages.add(imageId);
   }
 
   @Override
-  public void load(InputStream archive) {
+  public synchronized void load(InputStream archive) {
     calls.add("load");
     try {
       loaded.add(archive.readAllBytes());
@@ -268,7 +339,7 @@ public final class FakeEngine implements DockerEngine {
   }
 
   @Override
-  public void close() {}
+  public synchronized void close() {}
 
   /** A tar of path → content: "x/" is a directory, content "-> t" a symlink to t. */
   public static byte[] tar(Map<String, byte[]> files) {

@@ -77,7 +77,9 @@ public final class ClosureContributor implements KeepContributor {
     KeepPlan built = plan.build();
     List<String> roots = roots(snapshot.fs(), built);
     List<Unresolved> unresolved = reportUnresolved(roots, closure, onlyAsPackage(built), reporter);
-    closure.broken().forEach(b -> reporter.warn("skipped " + b.path() + ": " + b.reason()));
+    closure
+        .broken()
+        .forEach(b -> reporter.warn("file skipped", "skipped " + b.path() + ": " + b.reason()));
     return new Closure(closure.dependencies(), unresolved, closure.broken());
   }
 
@@ -174,7 +176,9 @@ public final class ClosureContributor implements KeepContributor {
       }
       if (reported.add(u.name() + "\0" + u.neededBy())) {
         unresolved.add(u);
-        reporter.warn(u.name() + " (needed by " + u.neededBy() + ") not found: " + u.reason());
+        reporter.warn(
+            "library not found",
+            u.name() + " (needed by " + u.neededBy() + ") not found: " + u.reason());
       }
     }
     return unresolved;

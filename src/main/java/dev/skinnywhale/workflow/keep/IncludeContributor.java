@@ -40,6 +40,7 @@ public final class IncludeContributor implements KeepContributor {
         String path = FsPath.normalize(include);
         if (fs.resolveNoFollow(path).found()) {
           plan.addRecursive(path, Reason.INCLUDE);
+          danglingNote(fs, text, path).ifPresent(reporter::warn);
         } else {
           reporter.warn("--include " + text + ": not in the image");
         }
@@ -50,7 +51,10 @@ public final class IncludeContributor implements KeepContributor {
       if (matched.isEmpty()) {
         reporter.warn("--include " + text + ": matches nothing in the image");
       }
-      matched.forEach(node -> plan.addRecursive(node.path(), Reason.INCLUDE));
+      for (FsNode node : matched) {
+        plan.addRecursive(node.path(), Reason.INCLUDE);
+        danglingNote(fs, text, node.path()).ifPresent(reporter::warn);
+      }
     }
     if (bruteLib) {
       addBrute(plan, fs, "/lib");
@@ -61,6 +65,25 @@ public final class IncludeContributor implements KeepContributor {
     for (String exclude : excludes) {
       plan.exclude(new PathGlob(FsPath.fromText(exclude)));
     }
+  }
+
+  /**
+   * For an included symlink whose target is missing (or that loops): it is kept as the link, and
+   * the user hears that what it names is not there.
+   */
+  static java.util.Optional<String> danglingNote(RootFs fs, String text, String path) {
+    if (!(fs.resolveNoFollow(path).node().orElse(null) instanceof FsNode.Symlink link)
+        || fs.resolve(path).found()) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        "--include "
+            + text
+            + ": "
+            + FsPath.toText(path)
+            + " is a symlink to "
+            + FsPath.toText(link.target())
+            + ", which is not in the image; the link is kept as it is");
   }
 
   /**

@@ -100,7 +100,7 @@ public final class ScriptClosureContributor implements ExpandingContributor {
     for (ScriptClosure.Skipped s : r.skipped()) {
       String what = "script " + s.script() + " not analysed: " + s.reason();
       if (s.warn()) {
-        reporter.warn(what);
+        reporter.warn("script not analysed", what);
       } else if (lines++ < DEBUG_LINES) {
         reporter.debug(what);
       }

@@ -90,10 +90,14 @@ public final class SymbolNeedsContributor implements ExpandingContributor {
     }
     List<Profile> candidates = needs.stream().map(ProfileStore.Stored::profile).toList();
     List<String> said = new ArrayList<>();
+    // the fixed point calls this again with what it kept: say only what a round adds
+    java.util.Set<String> kept = plan.build().entries().keySet();
     for (ProfileApplier.SymbolMatch m : ProfileApplier.bySymbols(fs, candidates, imports)) {
       ProfileApplier.Applied applied = ProfileApplier.apply(fs, m.profile());
+      if (applied.paths().stream().anyMatch(path -> !kept.contains(path))) {
+        said.add(m.profile().name() + " (" + m.symbol() + " in " + m.importer() + ")");
+      }
       applied.paths().forEach(path -> plan.add(path, Reason.SYMBOL_NEED));
-      said.add(m.profile().name() + " (" + m.symbol() + " in " + m.importer() + ")");
       if (!applied.missing().isEmpty()) {
         reporter.debug(
             "symbol need " + m.profile().name() + ": not in the image: " + applied.missing());

@@ -58,18 +58,6 @@ public final class Cleanup implements AutoCloseable, Undo {
     }
   }
 
-  /** The run was interrupted (Ctrl-C, SIGTERM): says so, then removes everything. */
-  public void interrupted() {
-    boolean pending;
-    synchronized (this) {
-      pending = !closed;
-    }
-    if (pending) {
-      reporter.warn("interrupted: removing the temporary containers, images and files");
-    }
-    close();
-  }
-
   /**
    * Runs every remaining action, newest first. A second call (the shutdown hook and the run's own
    * end racing on Ctrl-C) waits until the first has finished, so nothing that the cleanup still

@@ -9,8 +9,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What every step of one command shares: the engine, the reporter, the step runner, the undo list
- * and the temporary directory. Opening it installs the Ctrl-C guard; closing it removes every
+ * What every step of one command shares: the engine, the reporter, the step runner, the undo list,
+ * the cancellation token and the temporary directory. Opening it installs the signal guard (SIGINT,
+ * SIGTERM set the token; see {@link ShutdownGuard}) and wraps the engine so that every call checks
+ * the token ({@link CancellableEngine}); closing it is the run's safe point: it removes every
  * temporary container, image and file the run made, newest first.
  */
 public final class Run implements AutoCloseable {
@@ -29,9 +31,11 @@ public final class Run implements AutoCloseable {
   private final Reporter reporter;
   private final StepRunner steps;
   private final Cleanup cleanup;
+  private final Cancellation cancellation;
   private final ShutdownGuard guard;
   private final Path tempDir;
   private final ImageInputs images;
+  private final Parallel parallel = new Parallel(Parallel.DEFAULT_LIMIT);
 
   private Run(
       String runId,
@@ -39,6 +43,7 @@ public final class Run implements AutoCloseable {
       Reporter reporter,
       StepRunner steps,
       Cleanup cleanup,
+      Cancellation cancellation,
       ShutdownGuard guard,
       Path tempDir,
       RegistryOptions registries) {
@@ -47,6 +52,7 @@ public final class Run implements AutoCloseable {
     this.reporter = reporter;
     this.steps = steps;
     this.cleanup = cleanup;
+    this.cancellation = cancellation;
     this.guard = guard;
     this.tempDir = tempDir;
     this.images = new ImageInputs(tempDir, cleanup, reporter, registries);
@@ -78,16 +84,18 @@ public final class Run implements AutoCloseable {
     String id = runId.orElseGet(() -> java.util.UUID.randomUUID().toString());
     checkRunId(id);
     Cleanup cleanup = new Cleanup(reporter);
-    ShutdownGuard guard = ShutdownGuard.install(cleanup);
+    Cancellation cancellation = new Cancellation();
+    ShutdownGuard guard = ShutdownGuard.install(cleanup, cancellation, reporter);
     try {
       Path tempDir = TempFiles.createDirectory(cleanup);
       reporter.debug("run " + id + ": temporary containers and images are labelled " + RUN_LABEL);
       return new Run(
           id,
-          engine,
+          new CancellableEngine(engine, cancellation, cleanup),
           reporter,
-          new StepRunner(clock, reporter),
+          new StepRunner(clock, reporter, cancellation),
           cleanup,
+          cancellation,
           guard,
           tempDir,
           registries);
@@ -116,6 +124,7 @@ public final class Run implements AutoCloseable {
     return Map.of(TEMP_LABEL, what, RUN_LABEL, runId);
   }
 
+  /** The engine, every call of which checks the run's cancellation token first. */
   public DockerEngine engine() {
     return engine;
   }
@@ -132,9 +141,19 @@ public final class Run implements AutoCloseable {
     return cleanup;
   }
 
+  /** The run's cancellation token (set by SIGINT and SIGTERM). */
+  public Cancellation cancellation() {
+    return cancellation;
+  }
+
   /** The images of this run that are not in the engine (archives, layouts, registries). */
   public ImageInputs images() {
     return images;
+  }
+
+  /** How many independent tasks (probe containers, verifications) run side by side. */
+  public Parallel parallel() {
+    return parallel;
   }
 
   /** The run's own temporary directory (removed with everything in it when the run ends). */
@@ -142,9 +161,14 @@ public final class Run implements AutoCloseable {
     return tempDir;
   }
 
+  /** The safe point: removes what the run made, then lets a waiting signal hook go on. */
   @Override
   public void close() {
-    guard.close();
-    cleanup.close();
+    try {
+      cleanup.close();
+    } finally {
+      guard.left();
+      guard.close();
+    }
   }
 }

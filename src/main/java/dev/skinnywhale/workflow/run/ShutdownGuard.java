@@ -1,21 +1,72 @@
 package dev.skinnywhale.workflow.run;
 
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
 /**
- * Runs a {@link Cleanup} from a JVM shutdown hook while a run is in progress, so Ctrl-C (SIGINT,
- * SIGTERM) still removes every temporary container, image and file. Closing it unregisters the
- * hook.
+ * Turns SIGINT and SIGTERM (a JVM shutdown hook) into a state of the run: the hook sets the run's
+ * {@link Cancellation} token, waits (at most {@link #SAFE_POINT_WAIT}) for the run to leave its
+ * pipeline — its next engine call or step throws {@link CancelledException}, and an object whose
+ * create or commit was in flight is registered on the way out — then removes everything registered
+ * and says so in one final line. The JVM exits with the signal's status (130, 143) when the hook
+ * ends. Closing the guard unregisters the hook.
  */
 public final class ShutdownGuard implements AutoCloseable {
-  private final Thread hook;
+  /** How long the hook waits for the run to reach a safe point before it removes things anyway. */
+  public static final Duration SAFE_POINT_WAIT = Duration.ofSeconds(10);
 
-  private ShutdownGuard(Thread hook) {
-    this.hook = hook;
+  /** The last line of an interrupted run. */
+  public static final String FINAL_LINE =
+      "skinnywhale: interrupted; the temporary containers, images and files were removed";
+
+  private final Cleanup cleanup;
+  private final Cancellation token;
+  private final Reporter reporter;
+  private final Duration wait;
+  private final CountDownLatch left = new CountDownLatch(1);
+  private Thread hook;
+
+  ShutdownGuard(Cleanup cleanup, Cancellation token, Reporter reporter, Duration wait) {
+    this.cleanup = cleanup;
+    this.token = token;
+    this.reporter = reporter;
+    this.wait = wait;
   }
 
-  public static ShutdownGuard install(Cleanup cleanup) {
-    Thread hook = new Thread(cleanup::interrupted, "skinnywhale-cleanup");
-    Runtime.getRuntime().addShutdownHook(hook);
-    return new ShutdownGuard(hook);
+  /** A guard of this run, its hook installed. */
+  public static ShutdownGuard install(Cleanup cleanup, Cancellation token, Reporter reporter) {
+    ShutdownGuard guard = new ShutdownGuard(cleanup, token, reporter, SAFE_POINT_WAIT);
+    guard.hook = new Thread(guard::onSignal, "skinnywhale-cleanup");
+    Runtime.getRuntime().addShutdownHook(guard.hook);
+    return guard;
+  }
+
+  /**
+   * What the hook does: cancel, wait for the safe point (bounded), remove everything, say so. A
+   * hook that finds the run already over (it left its pipeline and cleaned up) only says so.
+   */
+  void onSignal() {
+    token.cancel(
+        () -> {
+          if (left.getCount() > 0) {
+            reporter.warn("interrupted: removing the temporary containers, images and files");
+          }
+        });
+    try {
+      if (!left.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+        reporter.debug("the run did not stop within " + wait.toSeconds() + " s: removing anyway");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    cleanup.close();
+    reporter.info(FINAL_LINE);
+  }
+
+  /** The run has left its pipeline and removed what it made: the hook need not wait any longer. */
+  void left() {
+    left.countDown();
   }
 
   /** Whether the JVM is shutting down (Ctrl-C or SIGTERM): errors then are the interruption's. */
@@ -32,6 +83,9 @@ public final class ShutdownGuard implements AutoCloseable {
 
   @Override
   public void close() {
+    if (hook == null) {
+      return;
+    }
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException e) {

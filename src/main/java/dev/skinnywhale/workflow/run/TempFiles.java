@@ -18,22 +18,6 @@ public final class TempFiles {
     return dir;
   }
 
-  /**
-   * A new empty file next to {@code destination}, readable by all (rw-r--r--) as a file the user
-   * asked for should be, to be written and then moved onto the destination.
-   */
-  public static Path partialFileFor(Path destination) throws IOException {
-    Path dir = destination.toAbsolutePath().getParent();
-    Path partial = Files.createTempFile(dir, ".skinnywhale-", ".partial");
-    try {
-      Files.setPosixFilePermissions(
-          partial, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-    } catch (UnsupportedOperationException e) {
-      // not a POSIX filesystem: keep its default
-    }
-    return partial;
-  }
-
   public static void deleteRecursively(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;

@@ -31,15 +31,20 @@ public record CommitProbeImage(Run run) {
     if (source.kind() == Source.Kind.IMAGE) {
       return source.imageId();
     }
-    return run.steps()
-        .run(
-            "commit",
-            "preparing the probe image",
-            () -> {
-              String image = run.engine().commit(source.id(), run.labels("probe-image"));
-              run.cleanup().add("temporary image " + image, () -> run.engine().removeImage(image));
-              return image;
-            });
+    return run.steps().run("commit", COMMIT_MESSAGE, () -> commit(source));
+  }
+
+  /** What the commit step says when it starts. */
+  static final String COMMIT_MESSAGE = "preparing the probe image";
+
+  /**
+   * Commits a container to a temporary image, its removal registered the moment it exists; says
+   * nothing and times nothing (so it can run beside another step).
+   */
+  String commit(Source source) {
+    String image = run.engine().commit(source.id(), run.labels("probe-image"));
+    run.cleanup().add("temporary image " + image, () -> run.engine().removeImage(image));
+    return image;
   }
 
   private String loadTemporarily(Source source) throws IOException {

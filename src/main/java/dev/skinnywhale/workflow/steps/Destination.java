@@ -3,10 +3,10 @@ package dev.skinnywhale.workflow.steps;
 import dev.skinnywhale.docker.DockerEngine;
 import dev.skinnywhale.image.ImageReference;
 import dev.skinnywhale.image.Transport;
+import dev.skinnywhale.workflow.run.OutputFile;
 import dev.skinnywhale.workflow.run.Source;
 import dev.skinnywhale.workflow.run.UnusableInputException;
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -46,13 +46,10 @@ public record Destination(String tag, Optional<ImageReference> output) {
     if (dir != null && !Files.isDirectory(dir)) {
       throw new NoSuchFileException(dir.toString());
     }
-    boolean isDir = Files.isDirectory(path);
     if (output.get().transport() == Transport.OCI) {
-      if (Files.exists(path) && !isDir) {
-        throw new FileAlreadyExistsException(path.toString(), null, "is not a directory");
-      }
-    } else if (isDir) {
-      throw new FileAlreadyExistsException(path.toString(), null, "is a directory");
+      OutputFile.checkDirectory(path);
+    } else {
+      OutputFile.check(path);
     }
   }
 

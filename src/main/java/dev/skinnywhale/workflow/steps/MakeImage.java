@@ -69,7 +69,9 @@ public record MakeImage(Run run) {
     Path tempDir = run.tempDir();
     StepRunner phases = run.steps();
     AssemblyPlan expanded = new PlanExpander().expand(fs, plan);
-    expanded.missing().forEach(m -> reporter.warn("not in the image, not kept: " + m));
+    expanded
+        .missing()
+        .forEach(m -> reporter.warn("not in the image", "not in the image, not kept: " + m));
     AssemblyPlan assembly = expanded;
     for (Rewrites.Rewriter r : rewriters) {
       assembly = assembly.rewritten(r.rewrite(fs, assembly));

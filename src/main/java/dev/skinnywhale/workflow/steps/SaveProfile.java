@@ -14,14 +14,13 @@ import dev.skinnywhale.rootfs.FsNode;
 import dev.skinnywhale.rootfs.RootFs;
 import dev.skinnywhale.trace.ProbeRun;
 import dev.skinnywhale.tracelog.TracedPaths;
+import dev.skinnywhale.workflow.run.OutputFile;
 import dev.skinnywhale.workflow.run.Run;
 import dev.skinnywhale.workflow.run.Source;
-import dev.skinnywhale.workflow.run.TempFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -62,7 +61,7 @@ public record SaveProfile(Run run) {
     Profile profile =
         profileOf(target.name(), source, probes, traced, closure, fs, options).withSeccomp(seccomp);
     write(target.file(), profile);
-    run.reporter().step("saved profile " + target.name() + " to " + target.file());
+    run.steps().say("saved profile " + target.name() + " to " + target.file());
   }
 
   /**
@@ -129,15 +128,8 @@ public record SaveProfile(Run run) {
   private void write(Path file, Profile profile) throws IOException {
     Path abs = file.toAbsolutePath();
     Files.createDirectories(abs.getParent());
-    Path partial = TempFiles.partialFileFor(abs);
-    Runnable removePartial =
-        run.cleanup().add("partial file " + partial, () -> Files.deleteIfExists(partial));
-    try {
-      Files.writeString(partial, new ProfileJson().write(profile), StandardCharsets.UTF_8);
-      Files.move(partial, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      removePartial.run();
-    }
+    String text = new ProfileJson().write(profile);
+    OutputFile.write(abs, run.cleanup(), out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
   }
 
   private static Why why(TracedPaths.Use use) {

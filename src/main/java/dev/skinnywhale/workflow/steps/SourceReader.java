@@ -136,7 +136,10 @@ public final class SourceReader {
   /** The source's whole filesystem. The caller closes it (that deletes its spool file). */
   public RootFs filesystem(Source source, Cleanup cleanup) throws IOException {
     if (source.kind() == Source.Kind.CONTAINER) {
-      return export(source.id(), source.reference());
+      java.util.Set<String> touched = EngineEntries.touched("");
+      var own = ownEntries(source.imageId(), touched);
+      RootFs fs = export(source.id(), source.reference());
+      return withImageMeta(fs, own, touched, containerChanges(source));
     }
     return imageFilesystem(source.imageId(), source.reference(), cleanup);
   }
@@ -144,13 +147,88 @@ public final class SourceReader {
   /** An image's filesystem, read through a created (never started) temporary container. */
   public RootFs imageFilesystem(String imageId, String reference, Cleanup cleanup)
       throws IOException {
+    String workingDir =
+        engine
+            .findImage(imageId)
+            .map(i -> i.imageConfig().path("config").path("WorkingDir").asText(""))
+            .orElse("");
+    java.util.Set<String> touched = EngineEntries.touched(workingDir);
     String temp = engine.createContainer(ContainerSpec.forExport(imageId, labels.apply("export")));
     Runnable remove =
         cleanup.add("temporary container " + shortId(temp), () -> engine.removeContainer(temp));
+    var own = ownEntries(imageId, touched);
+    RootFs fs;
     try {
-      return export(temp, reference);
+      fs = export(temp, reference);
     } finally {
       remove.run();
+    }
+    return withImageMeta(fs, own, touched, java.util.Set.of());
+  }
+
+  /**
+   * Starts reading the image's own metadata of {@code touched} from its layers ({@code docker
+   * save}, headers only, content skipped) beside the export, which it would otherwise add to: the
+   * engine streams the whole image either way.
+   */
+  private java.util.concurrent.FutureTask<Map<String, dev.skinnywhale.tar.TarEntry>> ownEntries(
+      String imageId, java.util.Set<String> touched) {
+    var task =
+        new java.util.concurrent.FutureTask<Map<String, dev.skinnywhale.tar.TarEntry>>(
+            () -> {
+              try (InputStream save = engine.save(imageId)) {
+                return new dev.skinnywhale.image.LayerEntries(
+                        new dev.skinnywhale.image.ManifestJson(
+                            new com.fasterxml.jackson.databind.ObjectMapper()))
+                    .find(save, touched, imageId);
+              }
+            });
+    Thread reader = new Thread(task, "skinnywhale-image-metadata");
+    reader.setDaemon(true); // an export that fails leaves it to end on its own
+    reader.start();
+    return task;
+  }
+
+  /**
+   * {@code fs} (an export of a container of the image) with the entries the engine touched given
+   * the image's own metadata ({@link EngineEntries}) as {@code own} reads them. When the engine
+   * cannot save the image, they get the fixed mtime.
+   */
+  private RootFs withImageMeta(
+      RootFs fs,
+      java.util.concurrent.Future<Map<String, dev.skinnywhale.tar.TarEntry>> own,
+      java.util.Set<String> touched,
+      java.util.Set<String> changes)
+      throws IOException {
+    boolean ok = false;
+    try {
+      Map<String, dev.skinnywhale.tar.TarEntry> entries = Map.of();
+      try {
+        entries = own.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted reading the image's metadata");
+      } catch (java.util.concurrent.ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof dev.skinnywhale.docker.EngineException ee
+            && !ee.is(dev.skinnywhale.docker.EngineException.Kind.INTERRUPTED)) {
+          reporter.debug(
+              "the image's own metadata of /etc, /dev, ...: unavailable (" + ee.getMessage() + ")");
+        } else if (cause instanceof IOException io) {
+          throw io;
+        } else if (cause instanceof RuntimeException re) {
+          throw re;
+        } else {
+          throw new IllegalStateException(cause);
+        }
+      }
+      RootFs restored = EngineEntries.restore(fs, touched, entries, changes);
+      ok = true;
+      return restored;
+    } finally {
+      if (!ok) {
+        fs.close();
+      }
     }
   }
 
@@ -189,9 +267,25 @@ public final class SourceReader {
    */
   public SortedSet<String> containerChanges(Source source) {
     SortedSet<String> out = new TreeSet<>();
+    for (String path : changedText(source)) {
+      out.add(FsPath.normalize(FsPath.fromText(path)));
+    }
+    return out;
+  }
+
+  /**
+   * The same, as the export {@code fs} names them: a name the engine reported with U+FFFD (its
+   * bytes are not UTF-8) is matched to the export's bytes ({@link ChangePaths}).
+   */
+  public SortedSet<String> containerChanges(Source source, RootFs fs) {
+    return new ChangePaths(fs).match(changedText(source));
+  }
+
+  private List<String> changedText(Source source) {
+    List<String> out = new java.util.ArrayList<>();
     for (Change change : engine.diff(source.id())) {
       if (change.kind() != Change.Kind.DELETED) {
-        out.add(FsPath.normalize(FsPath.fromText(change.path())));
+        out.add(change.path());
       }
     }
     return out;

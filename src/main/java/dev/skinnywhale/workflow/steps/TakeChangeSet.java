@@ -21,7 +21,7 @@ public record TakeChangeSet(Run run) {
   private SortedSet<String> changes(Source source, RootFs fs, Optional<String> base)
       throws IOException {
     if (source.kind() == Source.Kind.CONTAINER) {
-      return new SourceReader(run).containerChanges(source);
+      return new SourceReader(run).containerChanges(source, fs);
     }
     if (base.isEmpty()) {
       SortedSet<String> all = new TreeSet<>();

@@ -24,11 +24,12 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
- * Runs every smoke command again in the slim image and compares how it ends with the source run.
- * When one does not end the same way, it is traced again there and what the slim image lacks is
- * named: a path the source run used successfully and the slim run failed on. With a seccomp profile
- * every command runs under it; one that fails only under it is traced again (without it, recording
- * its syscalls) and the syscalls the profile refuses are named.
+ * Runs every smoke command again in the slim image and compares how it ends with the source run
+ * (independent commands side by side, as {@link Probe} runs them; reported in order). When one does
+ * not end the same way, it is traced again there and what the slim image lacks is named: a path the
+ * source run used successfully and the slim run failed on. With a seccomp profile every command
+ * runs under it; one that fails only under it is traced again (without it, recording its syscalls)
+ * and the syscalls the profile refuses are named.
  */
 public record Verify(Run run, Prober prober) {
 
@@ -57,10 +58,12 @@ public record Verify(Run run, Prober prober) {
       Set<String> kept,
       Optional<Seccomp> seccomp)
       throws IOException {
+    List<Slim> early = runSideBySide(tag, commands, options, seccomp.isPresent());
     List<Verification> out = new ArrayList<>();
     for (int i = 0; i < commands.size(); i++) {
       ProbeCommand command = commands.get(i);
       ProbeRun fat = probes.get(i);
+      Optional<Slim> ran = early.isEmpty() ? Optional.empty() : Optional.of(early.get(i));
       out.add(
           run.steps()
               .run(
@@ -77,7 +80,7 @@ public record Verify(Run run, Prober prober) {
                             : Optional.empty();
                     return under.isPresent()
                         ? under.get()
-                        : one(tag, command, fat, options, expectTimeout, fs, kept);
+                        : one(tag, command, fat, options, expectTimeout, fs, kept, ran);
                   }));
     }
     return out;
@@ -139,6 +142,42 @@ public record Verify(Run run, Prober prober) {
         new Verification(command.text(), fat.outcome(), why, false, List.of(), denied));
   }
 
+  /** A command's plain run in the slim image: how it ended, or why the engine did not start it. */
+  private record Slim(Optional<ProbeRun> run, Optional<EngineException> failure) {
+    ProbeRun get() {
+      if (failure.isPresent()) {
+        throw failure.get();
+      }
+      return run.orElseThrow();
+    }
+  }
+
+  /**
+   * The plain runs of independent commands ({@link Probe#sideBySide}), made side by side before the
+   * commands are verified in order; empty when they run one by one (or under a seccomp profile,
+   * where a run depends on the one before).
+   */
+  private List<Slim> runSideBySide(
+      String tag, List<ProbeCommand> commands, ProbeOptions options, boolean underSeccomp)
+      throws IOException {
+    var parallel = Probe.sideBySide(run, commands, options);
+    if (underSeccomp || parallel.limit() == 1 || commands.size() < 2) {
+      return List.of();
+    }
+    List<dev.skinnywhale.workflow.run.Parallel.Task<Slim>> tasks = new ArrayList<>();
+    for (ProbeCommand command : commands) {
+      tasks.add(
+          () -> {
+            try {
+              return new Slim(Optional.of(prober.plain(tag, command, options)), Optional.empty());
+            } catch (EngineException e) {
+              return new Slim(Optional.empty(), Optional.of(e));
+            }
+          });
+    }
+    return run.steps().timed("verify", () -> parallel.map(tasks, i -> {}));
+  }
+
   private Verification one(
       String tag,
       ProbeCommand command,
@@ -146,11 +185,12 @@ public record Verify(Run run, Prober prober) {
       ProbeOptions options,
       boolean expectTimeout,
       RootFs fs,
-      Set<String> kept)
+      Set<String> kept,
+      Optional<Slim> ran)
       throws IOException {
     ProbeRun slim;
     try {
-      slim = prober.plain(tag, command, options);
+      slim = ran.isPresent() ? ran.get().get() : prober.plain(tag, command, options);
     } catch (EngineException e) {
       // The engine could not even start it (a user name it cannot look up, a missing entrypoint).
       String why = "did not start: " + e.getMessage();
@@ -178,7 +218,7 @@ public record Verify(Run run, Prober prober) {
       missing.addAll(
           missingPaths(fat.accesses(), traced.accesses(), fs, kept, ignoredRoots(options)));
     }
-    missing.forEach(m -> run.reporter().warn("missing in " + tag + ": " + m));
+    missing.forEach(m -> run.reporter().warn("missing in " + tag, "missing in " + tag + ": " + m));
     return new Verification(command.text(), fat.outcome(), slim.outcome(), false, missing);
   }
 

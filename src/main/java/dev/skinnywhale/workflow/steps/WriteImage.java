@@ -8,14 +8,12 @@ import dev.skinnywhale.image.ImageReference;
 import dev.skinnywhale.image.Layer;
 import dev.skinnywhale.image.OciLayoutWriter;
 import dev.skinnywhale.image.Transport;
+import dev.skinnywhale.workflow.run.OutputFile;
 import dev.skinnywhale.workflow.run.Run;
 import dev.skinnywhale.workflow.run.TempFiles;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Writes the slim image outside the engine: a hybrid docker-archive (also an OCI layout), an
@@ -66,19 +64,10 @@ public record WriteImage(Run run) {
 
   private void archive(BuiltImage image, Path destination, String name, boolean docker)
       throws IOException {
-    Path dest = destination.toAbsolutePath();
-    Path partial = TempFiles.partialFileFor(dest);
-    Runnable removePartial =
-        run.cleanup().add("partial file " + partial, () -> Files.deleteIfExists(partial));
-    try {
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(partial), 1 << 16)) {
-        new ImageArchiveWriter(run.images().json()).write(out, image, name, docker);
-      }
-      Files.move(
-          partial, dest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      removePartial.run();
-    }
+    OutputFile.write(
+        destination,
+        run.cleanup(),
+        out -> new ImageArchiveWriter(run.images().json()).write(out, image, name, docker));
   }
 
   private void layout(BuiltImage image, Path destination, String name) throws IOException {

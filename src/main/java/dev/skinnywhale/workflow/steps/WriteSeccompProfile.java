@@ -6,17 +6,15 @@ import dev.skinnywhale.seccomp.SeccompPolicy;
 import dev.skinnywhale.seccomp.SyscallSummary;
 import dev.skinnywhale.seccomp.SyscallTable;
 import dev.skinnywhale.trace.ProbeRun;
+import dev.skinnywhale.workflow.run.OutputFile;
 import dev.skinnywhale.workflow.run.Run;
 import dev.skinnywhale.workflow.run.Source;
-import dev.skinnywhale.workflow.run.TempFiles;
 import dev.skinnywhale.workflow.run.UnusableInputException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -34,9 +32,7 @@ public record WriteSeccompProfile(Run run) {
     if (dir != null && !Files.isDirectory(dir)) {
       throw new NoSuchFileException(dir.toString());
     }
-    if (Files.isDirectory(file)) {
-      throw new FileAlreadyExistsException(file.toString(), null, "is a directory");
-    }
+    OutputFile.check(file);
   }
 
   /**
@@ -107,17 +103,10 @@ public record WriteSeccompProfile(Run run) {
   /** Writes the profile's JSON to {@code file}. */
   public void write(Path file, SeccompPolicy policy) throws IOException {
     Path abs = file.toAbsolutePath();
-    Path partial = TempFiles.partialFileFor(abs);
-    Runnable removePartial =
-        run.cleanup().add("partial file " + partial, () -> Files.deleteIfExists(partial));
-    try {
-      Files.writeString(partial, SeccompJson.write(policy), StandardCharsets.UTF_8);
-      Files.move(partial, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      removePartial.run();
-    }
-    run.reporter()
-        .step(
+    String text = SeccompJson.write(policy);
+    OutputFile.write(abs, run.cleanup(), out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+    run.steps()
+        .say(
             "wrote seccomp profile "
                 + file
                 + " ("

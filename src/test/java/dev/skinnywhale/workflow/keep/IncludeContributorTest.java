@@ -46,10 +46,40 @@ class IncludeContributorTest {
   }
 
   @Test
-  void contribute_literalSymlink_theLinkItselfEvenWhenItDangles() {
+  void contribute_literalSymlink_theLinkItselfEvenWhenItDangles_withANote() {
     KeepPlan plan = contribute(List.of("/etc/localtime"), List.of(), false, false);
     assertEquals(Set.of("/etc/localtime"), plan.entries().keySet());
-    assertEquals(List.of(), reporter.warnings);
+    assertEquals(
+        List.of(
+            "--include /etc/localtime: /etc/localtime is a symlink to /usr/share/zoneinfo/Gone,"
+                + " which is not in the image; the link is kept as it is"),
+        reporter.warnings);
+    var expanded = new dev.skinnywhale.assemble.PlanExpander().expand(FS, plan);
+    assertEquals(List.of(), expanded.missing(), "dropped as not in the image");
+    assertTrue(
+        expanded.nodes().stream()
+            .anyMatch(n -> n.path().equals("/etc/localtime") && n instanceof FsNode.Symlink));
+  }
+
+  @Test
+  void contribute_globMatchingADanglingLink_keptWithANote() {
+    KeepPlan plan = contribute(List.of("/etc/local*"), List.of(), false, false);
+    assertEquals(Set.of("/etc/localtime"), plan.entries().keySet());
+    assertEquals(1, reporter.warnings.size(), reporter.warnings.toString());
+    assertTrue(reporter.warnings.get(0).startsWith("--include /etc/local*: /etc/localtime is a"));
+  }
+
+  @Test
+  void contribute_literalSymlinkThatResolves_noNote() {
+    RootFs fs =
+        RootFs.of(
+            List.of(
+                file("/usr/share/zoneinfo/UTC"),
+                new FsNode.Symlink(
+                    "/etc/localtime", NodeMeta.of(0777), "/usr/share/zoneinfo/UTC")));
+    assertEquals(
+        java.util.Optional.empty(),
+        IncludeContributor.danglingNote(fs, "/etc/localtime", "/etc/localtime"));
   }
 
   @Test

@@ -213,6 +213,24 @@ class RuntimeNeedsContributorsTest {
   }
 
   @Test
+  void symbolNeeds_secondRoundOfTheFixedPoint_saysNothingNew() {
+    glibcBase();
+    text(LIB + "gconv/gconv-modules", 0644, "module\n");
+    file("/usr/bin/iconv", 0755, program().needed("libc.so.6").imports("iconv_open").bytes());
+    RootFs fs = RootFs.of(nodes);
+    KeepPlan.Builder plan = KeepPlan.builder().add("/usr/bin/iconv", Reason.TRACED);
+    SymbolNeedsContributor needs = new SymbolNeedsContributor(needs());
+
+    needs.contribute(snapshot(fs, config()), plan, reporter);
+    needs.contribute(snapshot(fs, config()), plan, reporter);
+    assertEquals(
+        1,
+        said.stream().filter(s -> s.startsWith("info kept for imported symbols")).count(),
+        said.toString());
+    assertTrue(plan.build().entries().containsKey(LIB + "gconv/gconv-modules"));
+  }
+
+  @Test
   void symbolNeeds_staticProgramBesideGlibc_keepsNothing() {
     glibcBase();
     text(LIB + "gconv/gconv-modules", 0644, "module\n");

@@ -3,7 +3,10 @@ package dev.skinnywhale.workflow.run;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A reporter that keeps what it was told, by kind and in order, for tests to check. */
+/**
+ * A reporter that keeps what it was told, by kind and in order, for tests to check (from several
+ * threads too: a signal hook and the run).
+ */
 public final class RecordingReporter implements Reporter {
   public final List<String> steps = new ArrayList<>();
   public final List<String> infos = new ArrayList<>();
@@ -14,25 +17,25 @@ public final class RecordingReporter implements Reporter {
   public final List<String> all = new ArrayList<>();
 
   @Override
-  public void step(String message) {
+  public synchronized void step(String message) {
     steps.add(message);
     all.add("step: " + message);
   }
 
   @Override
-  public void info(String message) {
+  public synchronized void info(String message) {
     infos.add(message);
     all.add("info: " + message);
   }
 
   @Override
-  public void warn(String message) {
+  public synchronized void warn(String message) {
     warnings.add(message);
     all.add("warn: " + message);
   }
 
   @Override
-  public void debug(String message) {
+  public synchronized void debug(String message) {
     debugs.add(message);
     all.add("debug: " + message);
   }

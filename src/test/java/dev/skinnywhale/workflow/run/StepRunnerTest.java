@@ -100,6 +100,21 @@ class StepRunnerTest {
     assertThrows(UnsupportedOperationException.class, () -> before.put("x", Duration.ZERO));
   }
 
+  @Test
+  void run_afterCancel_neitherSaysTheStepNorRunsIt() {
+    Cancellation token = new Cancellation();
+    StepRunner cancellable = new StepRunner(clock, reporter, token);
+    cancellable.run("probe", "probing `a`", () -> tick(1));
+    token.cancel(() -> reporter.warn("interrupted"));
+    List<String> ran = new ArrayList<>();
+    assertThrows(
+        CancelledException.class,
+        () -> cancellable.run("probe", "probing `b`", () -> ran.add("b")));
+    assertThrows(CancelledException.class, () -> cancellable.say("saved profile p"));
+    assertEquals(List.of(), ran);
+    assertEquals(List.of("step: probing `a`", "warn: interrupted"), reporter.all);
+  }
+
   private Void tick(int seconds) {
     clock.advance(Duration.ofSeconds(seconds));
     return null;

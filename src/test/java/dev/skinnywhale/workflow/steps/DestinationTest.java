@@ -15,7 +15,6 @@ import dev.skinnywhale.workflow.run.RecordingReporter;
 import dev.skinnywhale.workflow.run.Run;
 import dev.skinnywhale.workflow.run.Source;
 import dev.skinnywhale.workflow.run.UnusableInputException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -100,9 +99,21 @@ class DestinationTest {
   }
 
   @Test
-  void checkOutput_aDirectory_fileAlreadyExists() throws Exception {
+  void checkOutput_aDirectory_refused() throws Exception {
     Path dir = Files.createDirectory(tmp.resolve("out"));
-    assertThrows(FileAlreadyExistsException.class, () -> Destination.checkOutput(file(dir)));
+    java.nio.file.FileSystemException e =
+        assertThrows(
+            java.nio.file.FileSystemException.class, () -> Destination.checkOutput(file(dir)));
+    assertEquals(dir.toString(), e.getFile());
+  }
+
+  @Test
+  void checkOutput_aSymlink_refusedBeforeAnyWork() throws Exception {
+    Path victim = Files.writeString(tmp.resolve("victim"), "precious");
+    Path link = Files.createSymbolicLink(tmp.resolve("slim.tar"), victim);
+    assertThrows(
+        java.nio.file.FileSystemException.class, () -> Destination.checkOutput(file(link)));
+    assertEquals("precious", Files.readString(victim));
   }
 
   @Test

@@ -132,6 +132,42 @@ class VerifyTest {
     assertEquals(List.copyOf(engine.created.keySet()), engine.removed);
   }
 
+  @Test
+  void verify_independentCommands_sideBySideWithTheResultsAndMessagesOfOneByOne() throws Exception {
+    // the first ends last; the second fails in the slim image and is traced again
+    engine.runMillis = spec -> (spec.entrypoint() + "" + spec.cmd()).contains("app 0") ? 300 : 0;
+    List<ProbeCommand> commands = new java.util.ArrayList<>();
+    List<ProbeRun> fats = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ProbeCommand c = ProbeCommand.shell("/bin/sh", "app " + i);
+      commands.add(c);
+      fats.add(
+          new ProbeRun(
+              c, Optional.of(i == 1 ? 3 : 0), false, "", TracerKind.PTRACE, parse(LOG), List.of()));
+    }
+    ProbeOptions host =
+        new ProbeOptions(
+            "host", List.of(), Optional.empty(), Optional.empty(), Duration.ofSeconds(5));
+    Prober prober = Prober.choose(run, StepFixture.image(run), false);
+    List<Verification> side =
+        new Verify(run, prober)
+            .verify(TAG, commands, fats, OPTIONS, false, FS, Set.of(), Optional.empty());
+    List<String> sideMessages = List.copyOf(reporter.all);
+    reporter.all.clear();
+    List<Verification> alone =
+        new Verify(run, prober)
+            .verify(TAG, commands, fats, host, false, FS, Set.of(), Optional.empty());
+
+    assertEquals(alone, side);
+    assertEquals(List.of(true, false, true), side.stream().map(Verification::passed).toList());
+    assertEquals(
+        List.of("app 0", "app 1", "app 2"), side.stream().map(Verification::command).toList());
+    // debug lines (a probe container cleaned up) come from the threads as they end
+    assertEquals(
+        reporter.all.stream().filter(m -> !m.startsWith("debug: ")).toList(),
+        sideMessages.stream().filter(m -> !m.startsWith("debug: ")).toList());
+  }
+
   private List<Verification> verify(boolean ldDebug, ProbeRun fat) throws Exception {
     Prober prober = Prober.choose(run, StepFixture.image(run), ldDebug);
     return new Verify(run, prober)
