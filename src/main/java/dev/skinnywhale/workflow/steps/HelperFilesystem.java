@@ -54,6 +54,9 @@ public final class HelperFilesystem {
   /** The most bytes of paths passed as arguments of one {@code tar} call. */
   static final int MAX_ARGV_BYTES = 96 * 1024;
 
+  /** How long the helper idles for the steps' fetches: two days, past any --timeout (24 h). */
+  static final long WAIT_SECONDS = 2 * 24 * 3600;
+
   private final Run run;
   private final DockerEngine engine;
   private int lists;
@@ -73,12 +76,24 @@ public final class HelperFilesystem {
     if (tracer.isEmpty() || !engine.canStreamExec()) {
       return Optional.empty();
     }
+    // a started container has a volume mounted at each VOLUME, hiding what the image has there
+    boolean volumes =
+        engine
+            .findImage(image)
+            .map(i -> i.imageConfig().path("config").path("Volumes"))
+            .map(v -> v.isObject() && v.size() > 0)
+            .orElse(true);
+    if (volumes) {
+      run.reporter().debug(reference + " declares volumes (or is gone): exporting it instead");
+      return Optional.empty();
+    }
     run.reporter().debug("indexing the filesystem of " + reference + " in a helper container");
     String id =
         engine.createContainer(
             new ContainerSpec(
                 image,
-                Optional.of(List.of(TRACER, "wait", "3600")),
+                // longer than a run's probes may take (it is removed with the run)
+                Optional.of(List.of(TRACER, "wait", String.valueOf(WAIT_SECONDS))),
                 Optional.of(List.of()),
                 List.of(),
                 Optional.of("0:0"),
