@@ -3,6 +3,7 @@
  *
  *   tracer -o LOG [--timeout SECONDS] [--grace SECONDS] [--status FILE] [--no-seccomp]
  *          [--syscalls FILE] -- PROGRAM ARGS...
+ *   tracer index|tar|wait ...   the helper modes (helper.h)
  *
  * Runs PROGRAM, follows every fork, vfork, clone, clone3 and exec (threads
  * included) and writes one line per path syscall, at its exit, in a subset of
@@ -25,6 +26,8 @@
  * print.c), which write strace's escaping. tracer.h declares what they share.
  */
 #include "tracer.h"
+#include "helper.h"
+#include "xattrs.h"
 
 #define EXIT_TRACER_ERROR 125
 #define EXIT_NOT_EXECUTABLE 126
@@ -147,6 +150,10 @@ static long parse_seconds(const char *text) {
 }
 
 int main(int argc, char **argv) {
+    /* The helper modes (helper.h): a first word no trace run can have. */
+    if (argc > 1 && !strcmp(argv[1], "index")) return helper_index(argc, argv);
+    if (argc > 1 && !strcmp(argv[1], "tar")) return helper_tar(argc, argv);
+    if (argc > 1 && !strcmp(argv[1], "wait")) return helper_wait(argc, argv);
     const char *log_file = NULL, *status_file = NULL, *syscalls_file = NULL;
     long timeout = 0, grace = DEFAULT_GRACE_SECONDS;
     int use_seccomp = 1;

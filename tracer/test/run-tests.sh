@@ -346,6 +346,96 @@ expect_eq "--syscalls timeout: summary written" "$(awk 'NR == 1' "$WORK/sc-hang.
 expect_eq "unwritable --syscalls: exit code" "$?" 125
 case $(cat "$WORK/sc-bad.status") in "error syscalls $WORK/no/such/dir/sc: "*) pass ;; *) fail "unwritable --syscalls status: $(cat "$WORK/sc-bad.status")" ;; esac
 
+# --- the helper modes: index and tar ----------------------------------------
+# index_text FILE: one line per record of an index listing: type flags mode
+# uid gid nlink size mtime dev:ino path link nxattrs, path and link in hex.
+index_text() {
+    od -An -v -tu1 "$1" | awk '
+        { for (i = 1; i <= NF; i++) b[n++] = $i }
+        function u32(p) { return ((b[p] * 256 + b[p+1]) * 256 + b[p+2]) * 256 + b[p+3] }
+        function u64(p) { return u32(p) * 4294967296 + u32(p + 4) }
+        function hex(p, len,   s, i) { s = ""; for (i = 0; i < len; i++) s = s sprintf("%02x", b[p + i]); return s == "" ? "-" : s }
+        END {
+            if (n < 8) { print "short"; exit }
+            for (p = 8; p + 4 <= n; p += 4 + len) {
+                len = u32(p); r = p + 4
+                t = sprintf("%c", b[r]); pl = u32(r + 64); ll = u32(r + 68 + pl)
+                print t, b[r+1], u32(r+4), u32(r+8), u32(r+12), u32(r+16), u64(r+20), u64(r+28), u64(r+48) ":" u64(r+56), hex(r + 68, pl), hex(r + 72 + pl, ll), u32(r + 72 + pl + ll)
+            }
+        }'
+}
+hexof() { printf '%s' "$1" | od -An -v -tx1 | awk '{ for (i = 1; i <= NF; i++) s = s $i } END { print s }'; }
+# field N of the index line whose path is PATH
+field_of() { awk -v p="$(hexof "$2")" -v f="$1" '$10 == p { print $f; exit }' "$WORK/index.txt"; }
+
+HROOT=$WORK/helper-root
+mkdir -p "$HROOT/d/sub" "$HROOT/skip/inner" "$HROOT/empty"
+echo content >"$HROOT/d/file"
+ln "$HROOT/d/file" "$HROOT/d/hard"
+ln -s ../d/file "$HROOT/d/sym"
+mkfifo "$HROOT/d/fifo"
+NL_NAME=$(printf 'new\nline')
+printf 'nl' >"$HROOT/d/$NL_NAME"
+BYTE_NAME=$(printf 'byte\377')
+printf 'ff' >"$HROOT/d/$BYTE_NAME"
+echo hidden >"$HROOT/skip/inner/x"
+chmod 4751 "$HROOT/d/file"
+# a 4,000-byte path: 20 components of 199 bytes
+seg=$(awk 'BEGIN { while (length(s) < 199) s = s "p"; print s }')
+long=$HROOT/long
+mkdir "$long"
+rel=/long
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19; do
+    (cd "$long" && mkdir "$seg") && long=$long/$seg && rel=$rel/$seg
+done
+(cd "$long" && printf 'deep' >"$seg") && rel=$rel/$seg
+
+"$TRACER" index --root "$HROOT" --exclude /skip >"$WORK/index.bin" 2>"$WORK/index.err"
+expect_eq "index: exit code" "$?" 0
+index_text "$WORK/index.bin" >"$WORK/index.txt"
+expect_eq "index: root first" "$(awk 'NR == 1 { print $1, $10 }' "$WORK/index.txt")" "d 2f"
+expect_eq "index: trailer counts the entries" "$(awk '$1 == "E" { print $7 }' "$WORK/index.txt")" "$(awk '$1 != "E"' "$WORK/index.txt" | awk 'END { print NR }')"
+expect_eq "index: excluded dir left out" "$(awk -v p="$(hexof /skip)" 'index($10, p) == 1' "$WORK/index.txt")" ""
+expect_eq "index: file type" "$(field_of 1 /d/file)" f
+expect_eq "index: file mode" "$(field_of 3 /d/file)" "$(printf '%d' 0104751)"
+expect_eq "index: file size" "$(field_of 7 /d/file)" 8
+expect_eq "index: file mtime" "$(field_of 8 /d/file)" "$(stat -c %Y "$HROOT/d/file")"
+expect_eq "index: hard link identity" "$(field_of 9 /d/hard)" "$(field_of 9 /d/file)"
+expect_eq "index: nlink" "$(field_of 6 /d/hard)" 2
+expect_eq "index: symlink target" "$(field_of 11 /d/sym)" "$(hexof ../d/file)"
+expect_eq "index: fifo" "$(field_of 1 /d/fifo)" p
+expect_eq "index: name with a newline" "$(field_of 7 "/d/$NL_NAME")" 2
+expect_eq "index: name with byte 0xff" "$(field_of 7 "/d/$BYTE_NAME")" 2
+expect_eq "index: 4000-byte path" "$(field_of 7 "$rel")" 4
+expect_eq "index: sorted walk" "$(awk '{ print $10 }' "$WORK/index.txt" | awk -v a="$(hexof /d)" -v b="$(hexof /d/file)" -v c="$(hexof /empty)" '$1 == a { x = NR } $1 == b { y = NR } $1 == c { z = NR } END { print (x < y && y < z) }')" 1
+"$TRACER" index --root "$HROOT" --head 4 --exclude /skip >"$WORK/index-head.bin"
+expect_eq "index --head: exit code" "$?" 0
+# the head of /d/file ("cont") follows its record's xattr count
+expect_eq "index --head: the head of a file" "$(od -An -v -c "$WORK/index-head.bin" | awk '{ for (i = 1; i <= NF; i++) s = s $i } END { print (index(s, "/d/file") > 0 && index(s, "004cont") > 0) }')" 1
+expect_eq "index --head: same entries" "$(index_text "$WORK/index-head.bin" | awk '{ print $1, $10 }')" "$(awk '{ print $1, $10 }' "$WORK/index.txt")"
+"$TRACER" index --root "$WORK/no-such-root" >/dev/null 2>&1
+expect_eq "index: missing root" "$?" 2
+
+# tar: the listed paths, read back with tar(1)
+printf '/d/file\0/d/hard\0/d/sym\0/d/%s\0/d/%s\0%s\0/d\0/d/missing\0' "$NL_NAME" "$BYTE_NAME" "$rel" >"$WORK/list"
+"$TRACER" tar --root "$HROOT" --from "$WORK/list" >"$WORK/out.tar" 2>"$WORK/tar.err"
+expect_eq "tar: a missing path makes exit code 1" "$?" 1
+case $(cat "$WORK/tar.err") in *"/d/missing"*) pass ;; *) fail "tar: missing path not named: $(cat "$WORK/tar.err")" ;; esac
+mkdir "$WORK/untar"
+if (cd "$WORK/untar" && tar -xf "$WORK/out.tar" 2>"$WORK/untar.err"); then pass; else fail "tar: tar -x failed: $(cat "$WORK/untar.err")"; fi
+for p in d/file d/hard "d/$NL_NAME" "d/$BYTE_NAME" "${rel#/}"; do
+    if (cd "$WORK/untar" && cmp -s "$p" "$HROOT/$p"); then pass; else fail "tar: content of $p differs"; fi
+done
+expect_eq "tar: hard link as a file" "$(cd "$WORK/untar" && stat -c %h d/hard)" 1
+expect_eq "tar: mode kept" "$(cd "$WORK/untar" && stat -c %a d/file)" 4751
+expect_eq "tar: symlink kept" "$(cd "$WORK/untar" && readlink d/sym)" ../d/file
+expect_eq "tar: mtime kept" "$(cd "$WORK/untar" && stat -c %Y d/file)" "$(stat -c %Y "$HROOT/d/file")"
+printf '/d/file\0' | "$TRACER" tar --root "$HROOT" >"$WORK/stdin.tar"
+expect_eq "tar: list from stdin" "$?" 0
+expect_eq "tar: one entry from stdin" "$(tar -tf "$WORK/stdin.tar")" d/file
+"$TRACER" tar --root "$HROOT" -- /d/file /d/sym >"$WORK/args.tar"
+expect_eq "tar: paths as arguments" "$?" 0
+expect_eq "tar: entries of the arguments" "$(tar -tf "$WORK/args.tar" | awk '{ printf "%s ", $0 }')" "d/file d/sym "
 # a traced program that itself uses ptrace (strace, gdb, a sandbox): its own
 # PTRACE_TRACEME and its attach to its child fail with EPERM under the tracer,
 # and the status line counts them, in both modes

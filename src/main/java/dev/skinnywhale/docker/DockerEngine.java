@@ -61,6 +61,20 @@ public interface DockerEngine extends Closeable {
     throw new EngineException("this engine cannot run a command in a container");
   }
 
+  /**
+   * Runs {@code argv} as root in a running container, its stdout streamed back as it comes (the
+   * helper's index and tar); its exit code and stderr are read from the stream once it has ended.
+   * Only where {@link #canStreamExec()}.
+   */
+  default ExecStream execStream(String containerId, List<String> argv) {
+    throw new EngineException("this engine cannot stream a command's output");
+  }
+
+  /** Whether {@link #execStream} works here. */
+  default boolean canStreamExec() {
+    return false;
+  }
+
   /** Whether a volume of this name exists. */
   default boolean volumeExists(String name) {
     throw new EngineException("this engine cannot look up volumes");

@@ -240,6 +240,16 @@ public final class DockerJavaEngine implements DockerEngine {
   }
 
   @Override
+  public boolean canStreamExec() {
+    return true;
+  }
+
+  @Override
+  public ExecStream execStream(String containerId, List<String> argv) {
+    return raw.exec(containerId, argv);
+  }
+
+  @Override
   public boolean volumeExists(String name) {
     if (!EngineTransport.isReference(name)) {
       return false;

@@ -97,6 +97,47 @@ final class EngineTransport {
     }
   }
 
+  /**
+   * Runs {@code argv} as root in a running container with its stdout streamed ({@code POST
+   * /containers/{id}/exec}, then {@code /exec/{id}/start} read as it comes).
+   */
+  ExecStream exec(String containerId, java.util.List<String> argv) {
+    String what = "running " + argv.get(0) + " in container " + containerId;
+    ObjectNode create = json.createObjectNode();
+    create.put("AttachStdout", true).put("AttachStderr", true).put("Tty", false).put("User", "0");
+    argv.forEach(create.putArray("Cmd")::add);
+    String id;
+    try (InputStream answer =
+        stream(
+            Method.POST,
+            "/containers/" + encode(containerId) + "/exec",
+            new java.io.ByteArrayInputStream(json.writeValueAsBytes(create)),
+            "application/json",
+            what)) {
+      id = json.readTree(answer).path("Id").asText();
+    } catch (IOException e) {
+      throw new EngineException(what + ": " + e.getMessage(), e);
+    }
+    if (id.isEmpty() || !isReference(id)) {
+      throw new EngineException(what + ": the engine gave no exec id");
+    }
+    InputStream out =
+        stream(
+            Method.POST,
+            "/exec/" + id + "/start",
+            new java.io.ByteArrayInputStream(
+                "{\"Detach\":false,\"Tty\":false}".getBytes(StandardCharsets.UTF_8)),
+            "application/json",
+            what);
+    return new ExecStream(
+        out,
+        () ->
+            getJson("/exec/" + id + "/json", what)
+                .map(j -> j.path("ExitCode"))
+                .filter(JsonNode::isInt)
+                .map(JsonNode::asInt));
+  }
+
   /** Loads a {@code docker load} archive; the engine streams JSON messages back. */
   void load(InputStream archive) {
     String what = "loading the image";
@@ -119,10 +160,15 @@ final class EngineTransport {
   }
 
   private InputStream stream(Method method, String path, InputStream body, String what) {
+    return stream(method, path, body, "application/x-tar", what);
+  }
+
+  private InputStream stream(
+      Method method, String path, InputStream body, String contentType, String what) {
     DockerHttpClient.Request.Builder builder =
         DockerHttpClient.Request.builder().method(method).path(path);
     if (body != null) {
-      builder.body(body).putHeader("Content-Type", "application/x-tar");
+      builder.body(body).putHeader("Content-Type", contentType);
     }
     DockerHttpClient.Response response;
     try {

@@ -102,6 +102,11 @@ public final class ClosureResolver {
    */
   public Closure closureOf(Collection<String> roots) {
     Acc acc = new Acc();
+    try {
+      fs.prefetch(roots); // one batch where content is read lazily
+    } catch (java.io.IOException e) {
+      // each read then fetches its own file, and reports what it cannot read
+    }
     for (String root : new TreeSet<>(roots.stream().map(FsPath::normalize).toList())) {
       exec(root, acc, 0);
     }

@@ -24,12 +24,20 @@ public final class RootFs implements Closeable {
   /** The most symlinks followed while resolving one path, as the kernel's limit. */
   public static final int MAX_HOPS = 40;
 
+  /** Fetches content ahead of its reads, in one batch (a lazily read filesystem's). */
+  @FunctionalInterface
+  public interface Prefetcher {
+    void prefetch(Collection<String> regularFiles) throws IOException;
+  }
+
   private final NavigableMap<String, FsNode> nodes;
   private final Closeable resource;
+  private final Prefetcher prefetcher;
 
-  private RootFs(NavigableMap<String, FsNode> nodes, Closeable resource) {
+  private RootFs(NavigableMap<String, FsNode> nodes, Closeable resource, Prefetcher prefetcher) {
     this.nodes = Collections.unmodifiableNavigableMap(nodes);
     this.resource = resource;
+    this.prefetcher = prefetcher;
   }
 
   /**
@@ -37,6 +45,15 @@ public final class RootFs implements Closeable {
    * root-owned 0755 directories. A later node for the same path replaces an earlier one.
    */
   public static RootFs of(Collection<? extends FsNode> nodes, Closeable resource) {
+    return of(nodes, resource, files -> {});
+  }
+
+  /**
+   * A filesystem as {@link #of(Collection, Closeable)} whose blobs are read lazily: {@link
+   * #prefetch} hands the regular files asked for to {@code prefetcher} in one batch.
+   */
+  public static RootFs of(
+      Collection<? extends FsNode> nodes, Closeable resource, Prefetcher prefetcher) {
     TreeMap<String, FsNode> map = new TreeMap<>();
     for (FsNode node : nodes) {
       map.put(node.path(), node);
@@ -53,11 +70,37 @@ public final class RootFs implements Closeable {
     for (FsNode dir : missing) {
       map.putIfAbsent(dir.path(), dir);
     }
-    return new RootFs(map, resource);
+    return new RootFs(map, resource, prefetcher);
   }
 
   public static RootFs of(Collection<? extends FsNode> nodes) {
     return of(nodes, () -> {});
+  }
+
+  /**
+   * Asks for the content of these paths (symlinks and hard links followed; what is no regular file
+   * is passed over) to be read ahead, in one batch, where content is read lazily; a no-op where it
+   * is not. Reads then cost nothing more; without it, each read fetches its own file.
+   */
+  public void prefetch(Collection<String> paths) throws IOException {
+    java.util.LinkedHashSet<String> files = new java.util.LinkedHashSet<>();
+    for (String p : paths) {
+      file(p).ifPresent(f -> files.add(f.path()));
+    }
+    if (!files.isEmpty()) {
+      prefetcher.prefetch(files);
+    }
+  }
+
+  /** {@link #prefetch} of every regular file at or below {@code dir}. */
+  public void prefetchTree(String dir) throws IOException {
+    List<String> files = new ArrayList<>();
+    for (FsNode n : subtree(dir)) {
+      if (n instanceof FsNode.RegularFile) {
+        files.add(n.path());
+      }
+    }
+    prefetch(files);
   }
 
   /** The node stored at exactly this path, without following any symlink (lstat). */

@@ -166,7 +166,9 @@ public final class Workflows {
       source = new ApplyChanges(run).apply(source, request.changes());
       Destination destination =
           Destination.choose(run.engine(), source, request.tag(), request.output());
-      try (RootFs fs = new ReadFilesystem(run).read(source)) {
+      try (RootFs fs =
+          new ReadFilesystem(run, ReadFilesystem.Mode.fromEnv(env))
+              .read(source, Optional.empty())) {
         Built built = build(run, request, use, source, fs, Optional.empty(), TracedPaths.none());
         Optional<SeccompPolicy> carried =
             seccompProfile.map(f -> WriteSeccompProfile.carried(built.loaded()));
@@ -226,7 +228,8 @@ public final class Workflows {
                           commandChanged(found, source),
                           request.runConfig()))
               : Optional.empty();
-      ProbeImageAndFilesystem.Ready ready = new ProbeImageAndFilesystem(run).prepare(source);
+      ProbeImageAndFilesystem.Ready ready =
+          new ProbeImageAndFilesystem(run, ReadFilesystem.Mode.fromEnv(env)).prepare(source);
       String probeImage = ready.probeImage();
       try (RootFs fs = ready.fs()) {
         List<ProbeCommand> commands =

@@ -105,6 +105,18 @@ public final class CancellableEngine implements DockerEngine {
   }
 
   @Override
+  public dev.skinnywhale.docker.ExecStream execStream(String containerId, List<String> argv) {
+    token
+        .check(); // its reads are not checked: the next call is, and the helper's output is bounded
+    return engine.execStream(containerId, argv);
+  }
+
+  @Override
+  public boolean canStreamExec() {
+    return engine.canStreamExec();
+  }
+
+  @Override
   public boolean volumeExists(String name) {
     token.check();
     return engine.volumeExists(name);

@@ -77,6 +77,8 @@ public record MakeImage(Run run) {
       assembly = assembly.rewritten(r.rewrite(fs, assembly));
     }
     AssemblyPlan toWrite = assembly;
+    // a lazily read filesystem fetches every kept file in one batch, not one by one
+    fs.prefetch(toWrite.nodes().stream().map(n -> n.path()).toList());
     Layer layer =
         phases.run(
             "assemble", "writing the slim layer", () -> new LayerBuilder().write(toWrite, tempDir));

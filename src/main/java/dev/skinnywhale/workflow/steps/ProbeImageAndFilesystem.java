@@ -14,9 +14,15 @@ import java.time.Instant;
  * read the container), and the {@code commit} phase counts only the time the run still waited for
  * it after the export. Otherwise they run one after the other. The messages come in the same order
  * either way; when one fails the other has ended first (the committed image is registered for
- * removal the moment it exists, a filesystem read whose commit failed is closed).
+ * removal the moment it exists, a filesystem read whose commit failed is closed). With {@link
+ * ReadFilesystem.Mode#HELPER} the filesystem is read from a helper container of the committed
+ * image, after the commit.
  */
-public record ProbeImageAndFilesystem(Run run) {
+public record ProbeImageAndFilesystem(Run run, ReadFilesystem.Mode mode) {
+  public ProbeImageAndFilesystem(Run run) {
+    this(run, ReadFilesystem.Mode.EXPORT);
+  }
+
   /** The image the probes are made from and the source's filesystem (closed by the caller). */
   public record Ready(String probeImage, RootFs fs) {
     public Ready {
@@ -27,7 +33,12 @@ public record ProbeImageAndFilesystem(Run run) {
 
   public Ready prepare(Source source) throws IOException {
     CommitProbeImage commit = new CommitProbeImage(run);
-    ReadFilesystem reader = new ReadFilesystem(run);
+    ReadFilesystem reader = new ReadFilesystem(run, mode);
+    if (mode == ReadFilesystem.Mode.HELPER) {
+      // the helper is a container of the probe image: the commit comes first
+      String image = commit.imageFor(source);
+      return new Ready(image, reader.read(source, java.util.Optional.of(image)));
+    }
     if (source.kind() != Source.Kind.CONTAINER || !source.inEngine()) {
       String image = commit.imageFor(source);
       return new Ready(image, reader.read(source));

@@ -5,13 +5,47 @@ import dev.skinnywhale.rootfs.RootFs;
 import dev.skinnywhale.workflow.run.Run;
 import dev.skinnywhale.workflow.run.Source;
 import java.io.IOException;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * Reads the source's whole filesystem: exported from the engine, or an image's layers flattened
- * (never extracted). The caller closes it (that deletes an export's spool file).
+ * Reads the source's filesystem: lazily from a helper container of an image the engine has ({@link
+ * HelperFilesystem}: its index once, content in batches as the steps ask), else exported whole from
+ * the engine, or an image's layers flattened (never extracted). The export is the default: {@code
+ * SKINNYWHALE_FS_READ=helper} picks the helper (measured no faster than the export on a JRE image
+ * yet: the closure resolver still fetches file by file, and the helper sees the engine's
+ * placeholders at mount points, not the image's own metadata there). The caller closes it (that
+ * deletes its spool file and removes the helper).
  */
-public record ReadFilesystem(Run run) {
+public record ReadFilesystem(Run run, Mode mode) {
+  /** The environment variable that picks the way; {@code export} (default) or {@code helper}. */
+  public static final String ENV = "SKINNYWHALE_FS_READ";
+
+  /** How a filesystem in the engine is read. */
+  public enum Mode {
+    HELPER,
+    EXPORT;
+
+    /** From the environment; anything but "helper" is the default, the export. */
+    public static Mode fromEnv(Map<String, String> env) {
+      return "helper".equals(env.getOrDefault(ENV, "")) ? HELPER : EXPORT;
+    }
+  }
+
+  public ReadFilesystem(Run run) {
+    this(run, Mode.EXPORT);
+  }
+
   public RootFs read(Source source) throws IOException {
+    return read(source, Optional.empty());
+  }
+
+  /**
+   * @param image an engine image with this very filesystem (an image source's own, a container's
+   *     committed probe image), which a helper container can be made of; without one (a container
+   *     that was not committed) the filesystem is exported
+   */
+  public RootFs read(Source source, Optional<String> image) throws IOException {
     if (!source.inEngine()) {
       return run.steps()
           .run(
@@ -23,6 +57,27 @@ public record ReadFilesystem(Run run) {
                 SourceReader.requireUsable(fs, source.reference());
                 return fs;
               });
+    }
+    Optional<String> helperImage =
+        mode == Mode.HELPER
+            ? image.or(
+                () ->
+                    source.kind() == Source.Kind.IMAGE
+                        ? Optional.of(source.imageId())
+                        : Optional.empty())
+            : Optional.empty();
+    if (helperImage.isPresent()) {
+      Optional<RootFs> lazy =
+          run.steps()
+              .run(
+                  "index",
+                  "indexing the filesystem of " + source.reference(),
+                  () ->
+                      new HelperFilesystem(run)
+                          .read(helperImage.get(), source.architecture(), source.reference()));
+      if (lazy.isPresent()) {
+        return lazy.get();
+      }
     }
     return run.steps()
         .run(

@@ -28,6 +28,13 @@ public record ReadPackages(Run run) {
             "reading the package database",
             () -> {
               try {
+                // one batch for what the readers open (a no-op for an exported filesystem)
+                try {
+                  fs.prefetchTree("/var/lib/dpkg");
+                  fs.prefetchTree("/lib/apk/db");
+                } catch (java.io.IOException e) {
+                  // each file is then fetched as it is read, and a failure said there
+                }
                 Optional<PackageDb> db = new DpkgReader().read(fs);
                 if (db.isEmpty()) {
                   db = new ApkReader().read(fs);

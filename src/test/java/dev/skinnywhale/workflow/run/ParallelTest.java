@@ -111,7 +111,10 @@ class ParallelTest {
           });
     }
     assertThrows(IOException.class, () -> new Parallel(2).map(tasks, starts::add));
-    assertEquals(List.of(0, 1), starts, "started after the failure");
+    // task 1 may start before the failure is seen (two run at once), nothing after it
+    assertTrue(
+        starts.equals(List.of(0)) || starts.equals(List.of(0, 1)),
+        "started after the failure: " + starts);
   }
 
   @Test

@@ -1,0 +1,199 @@
+package dev.skinnywhale.rootfs;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * File content fetched on demand, in batches, from a {@link Source} (the helper container's {@code
+ * tar} mode), and spooled once to a temporary file: each path is fetched at most once, whoever asks
+ * for it (the closure resolver, the package reader, the layer writer), and a blob read after that
+ * is a window on the spool file. {@link #prefetch} fetches many paths in one call; a blob read
+ * before its path was prefetched fetches that path alone. Thread-safe. Closing it deletes the spool
+ * file.
+ */
+public final class LazyContent implements Closeable {
+  /** Where content comes from: each asked path's bytes, in any order, each once at most. */
+  @FunctionalInterface
+  public interface Source {
+    void fetch(List<String> paths, Sink sink) throws IOException;
+  }
+
+  /** Receives the content of one fetched path ({@code size} bytes from {@code in}). */
+  @FunctionalInterface
+  public interface Sink {
+    void accept(String path, long size, InputStream in) throws IOException;
+  }
+
+  private final Source source;
+  private final Path spool;
+  private final FileChannel channel;
+  private final Map<String, Long> expected = new HashMap<>();
+  private final Map<String, long[]> spooled = new HashMap<>();
+  private long fetches;
+
+  public LazyContent(Source source, Path spoolDir) throws IOException {
+    this.source = source;
+    this.spool = Files.createTempFile(spoolDir, "skinnywhale-content-", ".bin");
+    this.channel = FileChannel.open(spool, StandardOpenOption.READ, StandardOpenOption.WRITE);
+  }
+
+  /** The content of the regular file at {@code path}, {@code size} bytes as its index says. */
+  public synchronized Blob blob(String path, long size) {
+    return blob(path, size, new byte[0]);
+  }
+
+  /**
+   * As {@link #blob(String, long)}, with the content's first bytes already known: a read of no more
+   * than them (the whole of a file no larger) fetches nothing.
+   */
+  public synchronized Blob blob(String path, long size, byte[] head) {
+    expected.put(path, size);
+    return new Lazy(path, size, head.length <= size ? head.clone() : new byte[0]);
+  }
+
+  /** How many calls to the source were made (one per batch). */
+  public synchronized long fetches() {
+    return fetches;
+  }
+
+  /**
+   * Fetches, in one call, those of {@code paths} that are files of this content not yet fetched.
+   */
+  public synchronized void prefetch(Collection<String> paths) throws IOException {
+    Set<String> wanted = new LinkedHashSet<>();
+    for (String p : paths) {
+      if (expected.containsKey(p) && !spooled.containsKey(p)) {
+        wanted.add(p);
+      }
+    }
+    if (wanted.isEmpty()) {
+      return;
+    }
+    fetches++;
+    List<String> asked = new ArrayList<>(wanted);
+    source.fetch(asked, this::store);
+  }
+
+  private void store(String path, long size, InputStream in) throws IOException {
+    Long want = expected.get(path);
+    if (want == null || spooled.containsKey(path)) {
+      return;
+    }
+    if (want != size) {
+      throw new IOException(
+          path + " changed while it was read: " + size + " bytes, the index said " + want);
+    }
+    long offset = channel.size();
+    long copied = channel.transferFrom(Channels.newChannel(in), offset, size);
+    // transferFrom may stop early on a stream; finish with plain writes
+    while (copied < size) {
+      byte[] buf = in.readNBytes((int) Math.min(1 << 16, size - copied));
+      if (buf.length == 0) {
+        throw new IOException("the content of " + path + " ended after " + copied + " bytes");
+      }
+      copied += channel.write(ByteBuffer.wrap(buf), offset + copied);
+    }
+    spooled.put(path, new long[] {offset, size});
+  }
+
+  private synchronized long[] region(String path) throws IOException {
+    if (!spooled.containsKey(path)) {
+      prefetch(List.of(path));
+    }
+    long[] r = spooled.get(path);
+    if (r == null) {
+      throw new IOException("the helper container did not give the content of " + path);
+    }
+    return r;
+  }
+
+  @Override
+  public synchronized void close() throws IOException {
+    try {
+      channel.close();
+    } finally {
+      Files.deleteIfExists(spool);
+    }
+  }
+
+  private final class Lazy implements Blob {
+    private final String path;
+    private final long size;
+    private final byte[] head;
+
+    Lazy(String path, long size, byte[] head) {
+      this.path = path;
+      this.size = size;
+      this.head = head;
+    }
+
+    @Override
+    public long size() {
+      return size;
+    }
+
+    @Override
+    public ByteBuffer read(long maxBytes) throws IOException {
+      long n = Math.min(Math.min(maxBytes, size), Integer.MAX_VALUE);
+      if (n <= 0) {
+        return ByteBuffer.allocate(0).asReadOnlyBuffer();
+      }
+      if (n <= head.length) {
+        return ByteBuffer.wrap(head, 0, (int) n).slice().asReadOnlyBuffer();
+      }
+      long[] r = region(path);
+      return channel.map(FileChannel.MapMode.READ_ONLY, r[0], n);
+    }
+
+    @Override
+    public InputStream open() throws IOException {
+      if (size == 0) {
+        return InputStream.nullInputStream();
+      }
+      if (head.length == size) {
+        return new java.io.ByteArrayInputStream(head);
+      }
+      long[] r = region(path);
+      return new InputStream() {
+        private long pos;
+
+        @Override
+        public int read() throws IOException {
+          byte[] one = new byte[1];
+          return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          if (len == 0) {
+            return 0;
+          }
+          if (pos >= size) {
+            return -1;
+          }
+          int got =
+              channel.read(ByteBuffer.wrap(b, off, (int) Math.min(len, size - pos)), r[0] + pos);
+          if (got < 0) {
+            throw new IOException("the spool file ends inside " + path);
+          }
+          pos += got;
+          return got;
+        }
+      };
+    }
+  }
+}

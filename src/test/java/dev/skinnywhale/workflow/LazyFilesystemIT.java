@@ -1,0 +1,202 @@
+package dev.skinnywhale.workflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.skinnywhale.docker.DockerJavaEngine;
+import dev.skinnywhale.image.registry.RegistryOptions;
+import dev.skinnywhale.rootfs.FsNode;
+import dev.skinnywhale.rootfs.FsPath;
+import dev.skinnywhale.rootfs.NodeMeta;
+import dev.skinnywhale.rootfs.RootFs;
+import dev.skinnywhale.tar.TarRootFsReader;
+import dev.skinnywhale.tar.TarStreamWriter;
+import dev.skinnywhale.workflow.run.Reporter;
+import dev.skinnywhale.workflow.run.Run;
+import dev.skinnywhale.workflow.steps.HelperFilesystem;
+import dev.skinnywhale.workflow.steps.SourceReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The helper's index and tar modes in a real container against {@code docker export} of that same
+ * container: every entry's metadata, every file's content.
+ */
+class LazyFilesystemIT {
+  private static final String IMAGE = "skinnywhale-it12/lazy-fixture:" + DockerCli.RUN_ID;
+  private static final Reporter QUIET =
+      new Reporter() {
+        @Override
+        public void step(String message) {}
+
+        @Override
+        public void info(String message) {}
+
+        @Override
+        public void warn(String message) {}
+
+        @Override
+        public void debug(String message) {}
+      };
+
+  /** cap_net_bind_service+ep as a VFS_CAP_REVISION_2 value. */
+  static final byte[] CAPABILITY = {1, 0, 0, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+
+  /** About 3,900 bytes: the engine itself lstats it under a ~90-byte prefix, within PATH_MAX. */
+  static String longPath() {
+    StringBuilder p = new StringBuilder("data/long");
+    while (p.length() < 3700) {
+      p.append('/').append("s".repeat(190));
+    }
+    return p.toString();
+  }
+
+  @BeforeAll
+  static void fixture() throws IOException {
+    DockerCli.requireDocker();
+    Path tar = Files.createTempFile("lazy-fixture", ".tar");
+    try {
+      try (OutputStream out = Files.newOutputStream(tar)) {
+        TarStreamWriter w = new TarStreamWriter(out);
+        Instant t = Instant.ofEpochSecond(1_700_000_000L);
+        NodeMeta dir = new NodeMeta(0755, 0, 0, "", "", t, Map.of());
+        NodeMeta file = new NodeMeta(0644, 0, 0, "", "", t, Map.of());
+        w.addDirectory("etc", dir);
+        add(w, "etc/passwd", file, "root:x:0:0:root:/root:/bin/sh\n");
+        w.addDirectory("data", dir);
+        add(w, "data/new\nline", file, "newline");
+        add(w, "data/bad\u00ffname\u00e9", file, "latin-1");
+        add(w, "data/file", new NodeMeta(04755, 1000, 1001, "", "", t, Map.of()), "linked");
+        w.addHardLink(
+            "data/hard", new NodeMeta(04755, 1000, 1001, "", "", t, Map.of()), "data/file");
+        w.addSymlink("data/sym", file, "file");
+        w.addCharDevice("data/null", new NodeMeta(0666, 0, 0, "", "", t, Map.of()), 1, 3);
+        w.addBlockDevice("data/loop9", new NodeMeta(0660, 0, 6, "", "", t, Map.of()), 7, 9);
+        w.addFifo("data/fifo", new NodeMeta(0600, 0, 0, "", "", t, Map.of()));
+        Map<String, String> cap =
+            Map.of(
+                "SCHILY.xattr.security.capability",
+                new String(CAPABILITY, StandardCharsets.ISO_8859_1));
+        add(w, "data/capbin", new NodeMeta(0755, 0, 0, "", "", t, cap), "\u007fELF-ish");
+        String lp = longPath();
+        for (int i = "data/long".length(); i <= lp.length(); i = lp.indexOf('/', i + 1)) {
+          w.addDirectory(lp.substring(0, i), dir);
+          if (lp.indexOf('/', i + 1) < 0) {
+            break;
+          }
+        }
+        add(w, lp + "/end", file, "deep");
+        byte[] big = new byte[3 << 20];
+        for (int i = 0; i < big.length; i++) {
+          big[i] = (byte) (i * 31);
+        }
+        w.addFile("data/big.bin", file, big.length, new ByteArrayInputStream(big));
+        w.finish();
+      }
+      DockerCli.ok("import", tar.toString(), IMAGE);
+    } finally {
+      Files.deleteIfExists(tar);
+    }
+  }
+
+  private static void add(TarStreamWriter w, String name, NodeMeta meta, String text)
+      throws IOException {
+    byte[] b = text.getBytes(StandardCharsets.ISO_8859_1);
+    w.addFile(name, meta, b.length, new ByteArrayInputStream(b));
+  }
+
+  @AfterAll
+  static void removeFixture() {
+    DockerCli.run("rmi", "-f", IMAGE);
+  }
+
+  @Test
+  void indexAndTar_matchTheExportOfTheSameContainer() throws IOException {
+    try (DockerJavaEngine engine = DockerJavaEngine.fromEnvironment(new ObjectMapper());
+        Run run =
+            Run.open(
+                engine,
+                QUIET,
+                Clock.systemUTC(),
+                Optional.of(DockerCli.RUN_ID),
+                new RegistryOptions(Set.of(), Map.of()))) {
+      try (RootFs lazy = new HelperFilesystem(run).read(IMAGE, "amd64", IMAGE).orElseThrow()) {
+        String helper =
+            DockerCli.ok(
+                    "ps",
+                    "-q",
+                    "--no-trunc",
+                    "--filter",
+                    "label=" + Run.RUN_LABEL + "=" + DockerCli.RUN_ID,
+                    "--filter",
+                    "label=" + Run.TEMP_LABEL + "=helper")
+                .out()
+                .strip();
+        assertTrue(!helper.isEmpty() && !helper.contains("\n"), "one running helper: " + helper);
+        try (InputStream export = engine.export(helper);
+            RootFs exported = new TarRootFsReader().read(export, run.tempDir())) {
+          List<FsNode> want = comparable(exported);
+          List<FsNode> got = comparable(lazy);
+          assertEquals(
+              want.stream().map(FsNode::path).toList(), got.stream().map(FsNode::path).toList());
+          List<String> files = new ArrayList<>();
+          for (int i = 0; i < want.size(); i++) {
+            assertEquals(withoutContent(want.get(i)), withoutContent(got.get(i)));
+            if (want.get(i) instanceof FsNode.RegularFile f) {
+              files.add(f.path());
+            }
+          }
+          lazy.prefetch(files);
+          for (String p : files) {
+            try (InputStream a = exported.file(p).orElseThrow().content().open();
+                InputStream b = lazy.file(p).orElseThrow().content().open()) {
+              assertTrue(java.util.Arrays.equals(a.readAllBytes(), b.readAllBytes()), p);
+            }
+          }
+          assertTrue(files.contains("/" + longPath() + "/end"));
+          assertTrue(
+              lazy.get("/data/capbin")
+                  .orElseThrow()
+                  .meta()
+                  .paxHeaders()
+                  .containsKey("SCHILY.xattr.security.capability"));
+          assertTrue(lazy.get("/data/hard").orElseThrow() instanceof FsNode.HardLink);
+        }
+      }
+    }
+    assertEquals(List.of(), DockerCli.temporaryContainers());
+  }
+
+  /** Every node but the engine's mounts and placeholders and the helper's own directory. */
+  private static List<FsNode> comparable(RootFs fs) {
+    return fs.nodes()
+        .filter(n -> !SourceReader.ENGINE_PLACEHOLDERS.contains(n.path()))
+        .filter(n -> !n.path().equals("/.dockerenv"))
+        .filter(n -> !FsPath.isUnder(n.path(), HelperFilesystem.DIR))
+        .filter(
+            n ->
+                List.of("/dev", "/proc", "/sys").stream()
+                    .noneMatch(v -> FsPath.isUnder(n.path(), v)))
+        .toList();
+  }
+
+  private static Object withoutContent(FsNode n) {
+    return n instanceof FsNode.RegularFile f ? List.of(f.path(), f.meta(), f.size()) : n;
+  }
+}
