@@ -12,9 +12,9 @@ import java.util.Optional;
  * Reads the source's filesystem: lazily from a helper container of an image the engine has ({@link
  * HelperFilesystem}: its index once, content in batches as the steps ask), else exported whole from
  * the engine, or an image's layers flattened (never extracted). The export is the default: {@code
- * SKINNYWHALE_FS_READ=helper} picks the helper (measured no faster than the export on a JRE image
- * yet: the closure resolver still fetches file by file, and the helper sees the engine's
- * placeholders at mount points, not the image's own metadata there). The caller closes it (that
+ * SKINNYWHALE_FS_READ=helper} picks the helper: faster on an idle machine (bench/after.txt), but it
+ * sees the engine's placeholders at mount points, not the image's own metadata there, so its bytes
+ * are not yet the export's nor reproducible for those entries. The caller closes it (that
  * deletes its spool file and removes the helper).
  */
 public record ReadFilesystem(Run run, Mode mode) {
