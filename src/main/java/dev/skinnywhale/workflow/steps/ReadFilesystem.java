@@ -14,8 +14,8 @@ import java.util.Optional;
  * the engine, or an image's layers flattened (never extracted). The export is the default: {@code
  * SKINNYWHALE_FS_READ=helper} picks the helper: faster on an idle machine (bench/after.txt), but it
  * sees the engine's placeholders at mount points, not the image's own metadata there, so its bytes
- * are not yet the export's nor reproducible for those entries. The caller closes it (that
- * deletes its spool file and removes the helper).
+ * are not yet the export's nor reproducible for those entries. The caller closes it (that deletes
+ * its spool file and removes the helper).
  */
 public record ReadFilesystem(Run run, Mode mode) {
   /** The environment variable that picks the way; {@code export} (default) or {@code helper}. */
