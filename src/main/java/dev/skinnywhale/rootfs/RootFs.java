@@ -73,6 +73,14 @@ public final class RootFs implements Closeable {
     return new RootFs(map, resource, prefetcher);
   }
 
+  /**
+   * A filesystem of {@code nodes} (this one's, some replaced) that reads blobs as this one does: it
+   * shares this one's prefetcher, and closing it closes this one.
+   */
+  public RootFs withNodes(Collection<? extends FsNode> replacement) {
+    return of(replacement, this, prefetcher);
+  }
+
   public static RootFs of(Collection<? extends FsNode> nodes) {
     return of(nodes, () -> {});
   }

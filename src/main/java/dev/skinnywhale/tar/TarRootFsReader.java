@@ -82,7 +82,7 @@ public final class TarRootFsReader {
   }
 
   /** The node of an entry; {@code content} is a regular file's (null for other types). */
-  static FsNode node(TarEntry e, dev.skinnywhale.rootfs.Blob content) {
+  public static FsNode node(TarEntry e, dev.skinnywhale.rootfs.Blob content) {
     return switch (e.type()) {
       case FILE -> new FsNode.RegularFile(e.path(), e.meta(), content);
       case DIRECTORY -> new FsNode.Directory(e.path(), e.meta());

@@ -14,7 +14,10 @@ import dev.skinnywhale.tar.TarRootFsReader;
 import dev.skinnywhale.tar.TarStreamWriter;
 import dev.skinnywhale.workflow.run.Reporter;
 import dev.skinnywhale.workflow.run.Run;
+import dev.skinnywhale.workflow.run.Source;
+import dev.skinnywhale.workflow.steps.EngineEntries;
 import dev.skinnywhale.workflow.steps.HelperFilesystem;
+import dev.skinnywhale.workflow.steps.ReadFilesystem;
 import dev.skinnywhale.workflow.steps.SourceReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -136,7 +139,8 @@ class LazyFilesystemIT {
                 Clock.systemUTC(),
                 Optional.of(DockerCli.RUN_ID),
                 new RegistryOptions(Set.of(), Map.of()))) {
-      try (RootFs lazy = new HelperFilesystem(run).read(IMAGE, "amd64", IMAGE).orElseThrow()) {
+      Source source = new SourceReader(run).find(IMAGE);
+      try (RootFs lazy = new HelperFilesystem(run).read(IMAGE, source).orElseThrow()) {
         String helper =
             DockerCli.ok(
                     "ps",
@@ -183,9 +187,55 @@ class LazyFilesystemIT {
     assertEquals(List.of(), DockerCli.temporaryContainers());
   }
 
-  /** Every node but the engine's mounts and placeholders and the helper's own directory. */
+  /**
+   * The helper's read is the export's: the same nodes with the same metadata (the mount points, the
+   * entries the engine touched), the same content, through the step that picks the way.
+   */
+  @Test
+  void helperRead_givesWhatTheExportReadGives() throws IOException {
+    try (DockerJavaEngine engine = DockerJavaEngine.fromEnvironment(new ObjectMapper());
+        Run run =
+            Run.open(
+                engine,
+                QUIET,
+                Clock.systemUTC(),
+                Optional.of(DockerCli.RUN_ID),
+                new RegistryOptions(Set.of(), Map.of()))) {
+      Source source = new SourceReader(run).find(IMAGE);
+      try (RootFs lazy = new HelperFilesystem(run).read(IMAGE, source).orElseThrow();
+          RootFs exported = new ReadFilesystem(run, ReadFilesystem.Mode.EXPORT).read(source)) {
+        List<FsNode> want = exported.nodes().toList();
+        List<FsNode> got = lazy.nodes().toList();
+        assertEquals(
+            want.stream().map(FsNode::path).toList(), got.stream().map(FsNode::path).toList());
+        List<String> files = new ArrayList<>();
+        for (int i = 0; i < want.size(); i++) {
+          assertEquals(withoutContent(want.get(i)), withoutContent(got.get(i)));
+          if (want.get(i) instanceof FsNode.RegularFile f) {
+            files.add(f.path());
+          }
+        }
+        assertTrue(files.contains("/etc/hosts"), "the engine's placeholder is a file of both");
+        lazy.prefetch(files);
+        for (String p : files) {
+          try (InputStream a = exported.file(p).orElseThrow().content().open();
+              InputStream b = lazy.file(p).orElseThrow().content().open()) {
+            assertTrue(java.util.Arrays.equals(a.readAllBytes(), b.readAllBytes()), p);
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), DockerCli.temporaryContainers());
+  }
+
+  /**
+   * Every node but the engine's mounts and placeholders, the entries it touched (given the image's
+   * own metadata in the helper's read) and the helper's own directory.
+   */
   private static List<FsNode> comparable(RootFs fs) {
+    Set<String> touched = EngineEntries.touched("");
     return fs.nodes()
+        .filter(n -> !touched.contains(n.path()))
         .filter(n -> !SourceReader.ENGINE_PLACEHOLDERS.contains(n.path()))
         .filter(n -> !n.path().equals("/.dockerenv"))
         .filter(n -> !FsPath.isUnder(n.path(), HelperFilesystem.DIR))

@@ -85,7 +85,7 @@ public final class EngineEntries {
                       .orElseGet(() -> fixed(node.meta()));
               nodes.add(withMeta(node, meta));
             });
-    return RootFs.of(nodes, export);
+    return export.withNodes(nodes);
   }
 
   private static NodeMeta fixed(NodeMeta m) {
@@ -111,7 +111,7 @@ public final class EngineEntries {
     };
   }
 
-  private static FsNode withMeta(FsNode node, NodeMeta meta) {
+  static FsNode withMeta(FsNode node, NodeMeta meta) {
     if (node instanceof FsNode.RegularFile f) {
       return new FsNode.RegularFile(f.path(), meta, f.content());
     }

@@ -14,6 +14,7 @@ import dev.skinnywhale.tar.TarStreamReader;
 import dev.skinnywhale.tar.TarStreamWriter;
 import dev.skinnywhale.trace.TracerBinary;
 import dev.skinnywhale.workflow.run.Run;
+import dev.skinnywhale.workflow.run.Source;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -67,26 +68,34 @@ public final class HelperFilesystem {
   }
 
   /**
-   * The filesystem of {@code image}; empty when this build has no tracer for its architecture or
-   * the engine cannot stream an exec's output.
+   * The filesystem of {@code image}, a container of which has {@code source}'s filesystem (an image
+   * source's own image, a container's committed probe image), with the same nodes and bytes as
+   * {@link SourceReader#filesystem} gives: the mount points as a created container has them ({@link
+   * MountPoints}), the entries the engine touched given the image's own metadata ({@link
+   * EngineEntries}). Empty when this build has no tracer for the image's architecture, the engine
+   * cannot stream an exec's output, or the image is one a started container does not show whole
+   * (volumes, mounts of its own, more than the budgets below its mount points): the caller exports.
    */
-  public Optional<RootFs> read(String image, String architecture, String reference)
-      throws IOException {
-    Optional<byte[]> tracer = TracerBinary.forArchitecture(architecture);
+  public Optional<RootFs> read(String image, Source source) throws IOException {
+    Optional<byte[]> tracer = TracerBinary.forArchitecture(source.architecture());
     if (tracer.isEmpty() || !engine.canStreamExec()) {
       return Optional.empty();
     }
+    String reference = source.reference();
+    var config = engine.findImage(image).map(i -> i.imageConfig().path("config"));
     // a started container has a volume mounted at each VOLUME, hiding what the image has there
     boolean volumes =
-        engine
-            .findImage(image)
-            .map(i -> i.imageConfig().path("config").path("Volumes"))
-            .map(v -> v.isObject() && v.size() > 0)
-            .orElse(true);
+        config.map(c -> c.path("Volumes")).map(v -> v.isObject() && v.size() > 0).orElse(true);
     if (volumes) {
       run.reporter().debug(reference + " declares volumes (or is gone): exporting it instead");
       return Optional.empty();
     }
+    SourceReader reader = new SourceReader(run);
+    boolean container = source.kind() == Source.Kind.CONTAINER;
+    Set<String> touched =
+        EngineEntries.touched(
+            container ? "" : config.map(c -> c.path("WorkingDir").asText("")).orElse(""));
+    var own = reader.ownEntries(source.imageId(), touched);
     run.reporter().debug("indexing the filesystem of " + reference + " in a helper container");
     String id =
         engine.createContainer(
@@ -97,7 +106,8 @@ public final class HelperFilesystem {
                 Optional.of(List.of()),
                 List.of(),
                 Optional.of("0:0"),
-                Optional.of("/"),
+                // the image's own, which the engine makes when missing, as for an export
+                Optional.empty(),
                 "none",
                 run.labels("helper")));
     Runnable remove =
@@ -107,6 +117,12 @@ public final class HelperFilesystem {
                 () -> engine.removeContainer(id));
     LazyContent content = null;
     try {
+      Optional<List<FsNode>> mounted = MountPoints.read(engine, id);
+      if (mounted.isEmpty()) {
+        run.reporter().debug(reference + " holds much below its mount points: exporting it");
+        remove.run();
+        return Optional.empty();
+      }
       engine.copyInto(id, "/", new ByteArrayInputStream(helperDir(tracer.get())));
       engine.start(id);
       FsIndex.Listing listing;
@@ -117,12 +133,28 @@ public final class HelperFilesystem {
         out.transferTo(OutputStreamSink.NULL);
         checkExit(out, "index");
       }
+      Optional<String> other =
+          listing.entries().stream()
+              .filter(e -> e.mountPoint() && !MountPoints.covers(e.path()))
+              .map(FsIndex.Entry::path)
+              .findFirst();
+      if (other.isPresent()) {
+        run.reporter().debug("something is mounted at " + other.get() + ": exporting instead");
+        remove.run();
+        return Optional.empty();
+      }
       Map<Long, String> users = new HashMap<>();
       Map<Long, String> groups = new HashMap<>();
       ownerNames(id, listing, users, groups);
       LazyContent lazy = new LazyContent((paths, sink) -> fetch(id, paths, sink), run.tempDir());
       content = lazy;
-      List<FsNode> nodes = FsIndex.nodes(listing, users, groups, lazy::blob);
+      List<FsNode> nodes = new ArrayList<>();
+      for (FsNode n : FsIndex.nodes(listing, users, groups, lazy::blob)) {
+        if (!MountPoints.covers(n.path())) {
+          nodes.add(n);
+        }
+      }
+      nodes.addAll(mounted.get());
       RootFs fs =
           RootFs.of(
               nodes,
@@ -134,8 +166,19 @@ public final class HelperFilesystem {
                 }
               },
               lazy::prefetch);
-      SourceReader.requireUsable(fs, reference);
-      return Optional.of(fs);
+      content = null; // fs owns it now
+      try {
+        SourceReader.requireUsable(fs, reference);
+      } catch (RuntimeException e) {
+        fs.close();
+        throw e;
+      }
+      if (!container) {
+        return Optional.of(reader.withImageMeta(fs, own, touched, Set.of()));
+      }
+      Set<String> changes = reader.containerChanges(source);
+      return Optional.of(
+          reader.withImageMeta(asInContainer(fs, source, touched, changes), own, touched, changes));
     } catch (IOException | RuntimeException e) {
       if (content != null) {
         content.close();
@@ -143,6 +186,29 @@ public final class HelperFilesystem {
       remove.run();
       throw e;
     }
+  }
+
+  /**
+   * {@code fs} (a helper's view of a container's committed image) with each entry the engine
+   * touches that the user changed as the container itself has it: the helper's own init layer may
+   * have touched it again ({@code /etc} gets a new mtime when the image lacks {@code /etc/hosts}).
+   */
+  private RootFs asInContainer(RootFs fs, Source source, Set<String> touched, Set<String> changes)
+      throws IOException {
+    Map<String, FsNode> replaced = new HashMap<>();
+    for (String path : touched) {
+      Optional<FsNode> node = fs.get(path);
+      if (node.isPresent() && changes.contains(path)) {
+        Optional<TarEntry> own = MountPoints.entry(engine, source.id(), path);
+        if (own.isPresent()) {
+          replaced.put(path, EngineEntries.withMeta(node.get(), own.get().meta()));
+        }
+      }
+    }
+    if (replaced.isEmpty()) {
+      return fs;
+    }
+    return fs.withNodes(fs.nodes().map(n -> replaced.getOrDefault(n.path(), n)).toList());
   }
 
   private static byte[] helperDir(byte[] tracer) throws IOException {

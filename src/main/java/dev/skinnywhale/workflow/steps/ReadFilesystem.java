@@ -72,9 +72,7 @@ public record ReadFilesystem(Run run, Mode mode) {
               .run(
                   "index",
                   "indexing the filesystem of " + source.reference(),
-                  () ->
-                      new HelperFilesystem(run)
-                          .read(helperImage.get(), source.architecture(), source.reference()));
+                  () -> new HelperFilesystem(run).read(helperImage.get(), source));
       if (lazy.isPresent()) {
         return lazy.get();
       }

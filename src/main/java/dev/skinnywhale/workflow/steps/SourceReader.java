@@ -7,6 +7,7 @@ import dev.skinnywhale.docker.ContainerDetails;
 import dev.skinnywhale.docker.ContainerSpec;
 import dev.skinnywhale.docker.DockerEngine;
 import dev.skinnywhale.docker.ImageDetails;
+import dev.skinnywhale.image.LayerEntriesCache;
 import dev.skinnywhale.rootfs.FsNode;
 import dev.skinnywhale.rootfs.FsPath;
 import dev.skinnywhale.rootfs.RootFs;
@@ -64,6 +65,9 @@ public final class SourceReader {
           "OpenStdin",
           "StdinOnce",
           "Image");
+
+  /** Where what the layers hold at the entries the engine touches is kept between runs. */
+  static final LayerEntriesCache CACHE = LayerEntriesCache.fromEnvironment(System.getenv());
 
   private final DockerEngine engine;
   private final Reporter reporter;
@@ -167,22 +171,35 @@ public final class SourceReader {
   }
 
   /**
-   * Starts reading the image's own metadata of {@code touched} from its layers ({@code docker
-   * save}, headers only, content skipped) beside the export, which it would otherwise add to: the
-   * engine streams the whole image either way.
+   * The image's own metadata of {@code touched}: as a run before found it ({@link
+   * LayerEntriesCache}), else read from its layers ({@code docker save}, headers only, content
+   * skipped) in a background thread started now, beside the export or the helper's index, and kept
+   * for the next run. The engine streams the whole image for it.
    */
-  private java.util.concurrent.FutureTask<Map<String, dev.skinnywhale.tar.TarEntry>> ownEntries(
+  java.util.concurrent.FutureTask<Map<String, dev.skinnywhale.tar.TarEntry>> ownEntries(
       String imageId, java.util.Set<String> touched) {
+    var known = CACHE.get(imageId, touched);
     var task =
         new java.util.concurrent.FutureTask<Map<String, dev.skinnywhale.tar.TarEntry>>(
             () -> {
+              if (known.isPresent()) {
+                return known.get();
+              }
               try (InputStream save = engine.save(imageId)) {
-                return new dev.skinnywhale.image.LayerEntries(
-                        new dev.skinnywhale.image.ManifestJson(
-                            new com.fasterxml.jackson.databind.ObjectMapper()))
-                    .find(save, touched, imageId);
+                var found =
+                    new dev.skinnywhale.image.LayerEntries(
+                            new dev.skinnywhale.image.ManifestJson(
+                                new com.fasterxml.jackson.databind.ObjectMapper()))
+                        .find(save, touched, imageId);
+                CACHE.put(imageId, touched, found);
+                return found;
               }
             });
+    if (known.isPresent()) {
+      reporter.debug("the image's own metadata of /etc, /dev, ...: as read before");
+      task.run();
+      return task;
+    }
     Thread reader = new Thread(task, "skinnywhale-image-metadata");
     reader.setDaemon(true); // an export that fails leaves it to end on its own
     reader.start();
@@ -194,7 +211,7 @@ public final class SourceReader {
    * the image's own metadata ({@link EngineEntries}) as {@code own} reads them. When the engine
    * cannot save the image, they get the fixed mtime.
    */
-  private RootFs withImageMeta(
+  RootFs withImageMeta(
       RootFs fs,
       java.util.concurrent.Future<Map<String, dev.skinnywhale.tar.TarEntry>> own,
       java.util.Set<String> touched,

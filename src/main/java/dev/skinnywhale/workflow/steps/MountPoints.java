@@ -1,0 +1,114 @@
+package dev.skinnywhale.workflow.steps;
+
+import dev.skinnywhale.docker.DockerEngine;
+import dev.skinnywhale.docker.EngineException;
+import dev.skinnywhale.rootfs.BytesBlob;
+import dev.skinnywhale.rootfs.FsNode;
+import dev.skinnywhale.rootfs.FsPath;
+import dev.skinnywhale.tar.TarEntry;
+import dev.skinnywhale.tar.TarRootFsReader;
+import dev.skinnywhale.tar.TarStreamReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What an export shows at the places the engine mounts something over when it starts a container
+ * ({@code /dev}, {@code /proc}, {@code /sys} with all they hold, and the name files of {@code
+ * /etc}): read through the engine's archive call from a container that is created but not yet
+ * started, so that it is the image's content there with the engine's init layer, as {@code docker
+ * export} writes it, not the mounts a running container sees.
+ */
+final class MountPoints {
+  /** Where the engine mounts something in every container it starts. */
+  static final List<String> PATHS =
+      List.of("/dev", "/etc/hostname", "/etc/hosts", "/etc/resolv.conf", "/proc", "/sys");
+
+  /** The most bytes of content kept in memory for all of them (device nodes and a few names). */
+  static final long MAX_BYTES = 16L << 20;
+
+  /** The most entries accepted below them. */
+  static final int MAX_ENTRIES = 100_000;
+
+  private MountPoints() {}
+
+  /** Whether {@code path} is one of {@link #PATHS} or lies below one. */
+  static boolean covers(String path) {
+    return PATHS.stream().anyMatch(p -> FsPath.isUnder(path, p));
+  }
+
+  /**
+   * The nodes at and below {@link #PATHS} in the created container {@code id}: empty when the
+   * container has more content there than the budgets allow (the caller exports instead).
+   */
+  static Optional<List<FsNode>> read(DockerEngine engine, String id) throws IOException {
+    List<FsNode> out = new ArrayList<>();
+    long bytes = 0;
+    for (String path : PATHS) {
+      InputStream archive;
+      try {
+        archive = engine.copyOut(id, path);
+      } catch (EngineException e) {
+        if (e.is(EngineException.Kind.NOT_FOUND)) {
+          continue; // the image has no such entry and the engine made none
+        }
+        throw e;
+      }
+      String parent = FsPath.parent(path).orElse(FsPath.ROOT);
+      try (TarStreamReader tar = new TarStreamReader(archive)) {
+        for (Optional<TarEntry> e = tar.next(); e.isPresent(); e = tar.next()) {
+          TarEntry entry = rebased(e.get(), parent);
+          if (!FsPath.isUnder(entry.path(), path)) {
+            throw new IOException("the engine's archive of " + path + " holds " + entry.path());
+          }
+          if (out.size() >= MAX_ENTRIES || (bytes += entry.size()) > MAX_BYTES) {
+            return Optional.empty();
+          }
+          byte[] content = entry.type() == TarEntry.Type.FILE ? tar.content().readAllBytes() : null;
+          out.add(TarRootFsReader.node(entry, content == null ? null : new BytesBlob(content)));
+        }
+      }
+    }
+    return Optional.of(out);
+  }
+
+  /**
+   * The entry at {@code path} itself (not what it holds) in container {@code id}, as the engine's
+   * archive call names it: only its first header is read.
+   */
+  static Optional<TarEntry> entry(DockerEngine engine, String id, String path) throws IOException {
+    InputStream archive;
+    try {
+      archive = engine.copyOut(id, path);
+    } catch (EngineException e) {
+      if (e.is(EngineException.Kind.NOT_FOUND)) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+    try (TarStreamReader tar = new TarStreamReader(archive)) {
+      return tar.next().map(e -> rebased(e, FsPath.parent(path).orElse(FsPath.ROOT)));
+    }
+  }
+
+  /**
+   * {@code e} (named as the archive names it: from the copied path's own name) below {@code
+   * parent}.
+   */
+  private static TarEntry rebased(TarEntry e, String parent) {
+    String link =
+        e.type() == TarEntry.Type.HARD_LINK
+            ? FsPath.resolve(parent, e.link().substring(1))
+            : e.link();
+    return new TarEntry(
+        FsPath.resolve(parent, e.path().substring(1)),
+        e.type(),
+        e.size(),
+        e.meta(),
+        link,
+        e.devMajor(),
+        e.devMinor());
+  }
+}
