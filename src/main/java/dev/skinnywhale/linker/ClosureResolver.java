@@ -260,7 +260,11 @@ public final class ClosureResolver {
       }
     }
     int budget = MAX_NAMES_PER_PROGRAM;
+    Set<List<Object>> prefetched = new HashSet<>();
     while (!queue.isEmpty()) {
+      if (fs.readsLazily() && !prefetched.contains(queue.peek().key())) {
+        prefetchLevel(queue, loaded, rules, ldLibraryPath, prefetched);
+      }
       LoadedObject obj = queue.poll();
       List<String> names = new ArrayList<>(obj.info().needed());
       int literalsFrom = names.size();
@@ -310,6 +314,41 @@ public final class ClosureResolver {
           }
         }
       }
+    }
+  }
+
+  /**
+   * Fetches, in one batch, the files the searches for the names of every object now queued (a level
+   * of the breadth-first walk) will most likely read: without it, each is fetched alone as the walk
+   * reaches it. Only a prediction: what the walk then finds is the same either way.
+   */
+  private void prefetchLevel(
+      Deque<LoadedObject> queue,
+      Map<String, Located> loaded,
+      LoaderRules rules,
+      List<String> ldLibraryPath,
+      Set<List<Object>> prefetched) {
+    Set<String> files = new java.util.LinkedHashSet<>();
+    int names = 0;
+    for (LoadedObject obj : queue) {
+      prefetched.add(obj.key());
+      List<String> all = new ArrayList<>(obj.info().needed());
+      if (dlopenLiterals) {
+        all.addAll(obj.info().libraryLiterals());
+      }
+      for (String name : all) {
+        if (++names > MAX_NAMES_PER_PROGRAM) {
+          break;
+        }
+        if (!loaded.containsKey(name)) {
+          files.addAll(search.likelyFiles(obj, name, rules, ldLibraryPath));
+        }
+      }
+    }
+    try {
+      fs.prefetch(files);
+    } catch (java.io.IOException e) {
+      // each read then fetches its own file, and reports what it cannot read
     }
   }
 

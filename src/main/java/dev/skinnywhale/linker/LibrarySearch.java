@@ -54,6 +54,37 @@ final class LibrarySearch {
     return s;
   }
 
+  /**
+   * The files {@link #needed} would read first for the same arguments, found without reading any:
+   * the candidates in search order up to the first that is not an hwcaps one. For fetching them
+   * ahead in one batch where content is read lazily; a search that then rejects one reads on.
+   */
+  List<String> likelyFiles(
+      LoadedObject requester, String rawName, LoaderRules rules, List<String> ldLibraryPath) {
+    Optional<String> expanded = rules.neededName(rawName, requester);
+    if (expanded.isEmpty() || rules.builtin(expanded.get()).isPresent()) {
+      return List.of();
+    }
+    String name = expanded.get();
+    if (name.contains("/")) {
+      Located l = files.locate(name);
+      return l.found() ? List.of(l.finalPath()) : List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (SearchStep step : rules.steps(requester, ldLibraryPath)) {
+      for (LoaderRules.Candidate c : rules.candidates(step, name, requester.info())) {
+        Located l = files.locate(c.path());
+        if (l.found()) {
+          out.add(l.finalPath());
+          if (!c.hwcaps()) {
+            return out;
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   /** A name with '/' is not searched: it is the path, taken relative to the root. */
   private Search direct(String name, ElfInfo requester) {
     Located l = files.locate(name);

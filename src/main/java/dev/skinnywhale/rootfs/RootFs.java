@@ -45,7 +45,17 @@ public final class RootFs implements Closeable {
    * root-owned 0755 directories. A later node for the same path replaces an earlier one.
    */
   public static RootFs of(Collection<? extends FsNode> nodes, Closeable resource) {
-    return of(nodes, resource, files -> {});
+    return of(nodes, resource, NO_PREFETCH);
+  }
+
+  private static final Prefetcher NO_PREFETCH = files -> {};
+
+  /**
+   * Whether content is fetched as it is asked for (so that {@link #prefetch} in batches pays), not
+   * already at hand.
+   */
+  public boolean readsLazily() {
+    return prefetcher != NO_PREFETCH;
   }
 
   /**

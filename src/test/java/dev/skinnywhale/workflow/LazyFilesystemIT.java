@@ -229,6 +229,49 @@ class LazyFilesystemIT {
   }
 
   /**
+   * An image a container of which does not start (a directory where the engine mounts its hosts
+   * file) is exported instead, and the helper that could not start is removed.
+   */
+  @Test
+  void anImageThatCannotStart_isExportedInstead() throws IOException {
+    String image = "skinnywhale-it12/cannot-start:" + DockerCli.RUN_ID;
+    Path tar = Files.createTempFile("cannot-start", ".tar");
+    try {
+      try (OutputStream out = Files.newOutputStream(tar)) {
+        TarStreamWriter w = new TarStreamWriter(out);
+        NodeMeta dir =
+            new NodeMeta(0755, 0, 0, "", "", Instant.ofEpochSecond(1_700_000_000L), Map.of());
+        w.addDirectory("etc", dir);
+        w.addDirectory("etc/hosts", dir);
+        add(w, "etc/app.conf", new NodeMeta(0644, 0, 0, "", "", Instant.EPOCH, Map.of()), "kept");
+        w.finish();
+      }
+      DockerCli.ok("import", tar.toString(), image);
+      try (DockerJavaEngine engine = DockerJavaEngine.fromEnvironment(new ObjectMapper());
+          Run run =
+              Run.open(
+                  engine,
+                  QUIET,
+                  Clock.systemUTC(),
+                  Optional.of(DockerCli.RUN_ID),
+                  new RegistryOptions(Set.of(), Map.of()))) {
+        Source source = new SourceReader(run).find(image);
+        assertEquals(Optional.empty(), new HelperFilesystem(run).read(image, source));
+        assertEquals(List.of(), DockerCli.temporaryContainers());
+        try (RootFs fs = new ReadFilesystem(run, ReadFilesystem.Mode.HELPER).read(source)) {
+          assertTrue(fs.get("/etc/hosts").orElseThrow() instanceof FsNode.Directory);
+          assertTrue(fs.file("/etc/app.conf").isPresent());
+          assertTrue(run.steps().timings().containsKey("export"));
+        }
+      }
+      assertEquals(List.of(), DockerCli.temporaryContainers());
+    } finally {
+      Files.deleteIfExists(tar);
+      DockerCli.run("rmi", "-f", image);
+    }
+  }
+
+  /**
    * Every node but the engine's mounts and placeholders, the entries it touched (given the image's
    * own metadata in the helper's read) and the helper's own directory.
    */

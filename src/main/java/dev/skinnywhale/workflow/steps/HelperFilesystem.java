@@ -123,16 +123,12 @@ public final class HelperFilesystem {
         remove.run();
         return Optional.empty();
       }
-      engine.copyInto(id, "/", new ByteArrayInputStream(helperDir(tracer.get())));
-      engine.start(id);
-      FsIndex.Listing listing;
-      try (ExecStream out =
-          engine.execStream(
-              id, List.of(TRACER, "index", "--head", String.valueOf(HEAD), "--exclude", DIR))) {
-        listing = new FsIndex().read(out);
-        out.transferTo(OutputStreamSink.NULL);
-        checkExit(out, "index");
+      Optional<FsIndex.Listing> indexed = index(id, tracer.get(), reference);
+      if (indexed.isEmpty()) {
+        remove.run();
+        return Optional.empty();
       }
+      FsIndex.Listing listing = indexed.get();
       Optional<String> other =
           listing.entries().stream()
               .filter(e -> e.mountPoint() && !MountPoints.covers(e.path()))
@@ -186,6 +182,51 @@ public final class HelperFilesystem {
       remove.run();
       throw e;
     }
+  }
+
+  /**
+   * Starts the helper and takes its index; empty, with the reason as a debug line, when the image
+   * does not let it (a container of it does not start, the walk fails): the export reads what it
+   * can of any image.
+   */
+  private Optional<FsIndex.Listing> index(String id, byte[] tracer, String reference)
+      throws IOException {
+    try {
+      engine.copyInto(id, "/", new ByteArrayInputStream(helperDir(tracer)));
+      engine.start(id);
+      try (ExecStream out =
+          engine.execStream(
+              id, List.of(TRACER, "index", "--head", String.valueOf(HEAD), "--exclude", DIR))) {
+        FsIndex.Listing listing = new FsIndex().read(out);
+        out.transferTo(OutputStreamSink.NULL);
+        checkExit(out, "index");
+        return Optional.of(listing);
+      }
+    } catch (dev.skinnywhale.docker.EngineException e) {
+      if (e.is(dev.skinnywhale.docker.EngineException.Kind.INTERRUPTED)
+          || e.is(dev.skinnywhale.docker.EngineException.Kind.UNAVAILABLE)) {
+        throw e;
+      }
+      run.reporter()
+          .debug(
+              "the helper could not index "
+                  + reference
+                  + " ("
+                  + e.getMessage()
+                  + "): exporting it");
+    } catch (java.io.InterruptedIOException e) {
+      throw e;
+    } catch (IOException e) {
+      run.cancellation().check();
+      run.reporter()
+          .debug(
+              "the helper could not index "
+                  + reference
+                  + " ("
+                  + e.getMessage()
+                  + "): exporting it");
+    }
+    return Optional.empty();
   }
 
   /**
