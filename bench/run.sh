@@ -10,7 +10,10 @@
 # does anyway to make the same image by hand: `docker create` of the input, `docker export` of it to
 # /dev/null and `docker load` of the slim result's archive (saved once with `docker save`). Both
 # sides start with the slim image absent. It prints the medians, the ratio trace/floor and, from
-# the tool's own `time:` line, the median of each phase.
+# the tool's own `time:` line, the median of each phase. The tool's environment passes through:
+# SKINNYWHALE_FS_READ=export|helper picks the way the filesystem is read, and SKINNYWHALE_CACHE=off
+# measures every round cold (by default round 1 fills the cache of the images' own layer entries
+# and the later rounds use it, as a user's second run of an image would).
 #
 # Everything it makes carries the label dev.skinnywhale.bench=1 (the fixtures and, through their
 # config, the slim images) or the run id bench-PID (the tool's temporary objects); the slim images,

@@ -8,6 +8,7 @@ import dev.skinnywhale.rootfs.FsPath;
 import dev.skinnywhale.tar.TarEntry;
 import dev.skinnywhale.tar.TarRootFsReader;
 import dev.skinnywhale.tar.TarStreamReader;
+import dev.skinnywhale.workflow.run.Parallel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -40,35 +41,57 @@ final class MountPoints {
   }
 
   /**
-   * The nodes at and below {@link #PATHS} in the created container {@code id}: empty when the
-   * container has more content there than the budgets allow (the caller exports instead).
+   * The nodes at and below {@link #PATHS} in the created container {@code id}, each path asked for
+   * in a call of its own, side by side (they only wait for the engine): empty when the container
+   * has more content there than the budgets allow (the caller exports instead).
    */
   static Optional<List<FsNode>> read(DockerEngine engine, String id) throws IOException {
+    List<Parallel.Task<Optional<List<FsNode>>>> tasks = new ArrayList<>();
+    for (String path : PATHS) {
+      tasks.add(() -> readOne(engine, id, path));
+    }
     List<FsNode> out = new ArrayList<>();
     long bytes = 0;
-    for (String path : PATHS) {
-      InputStream archive;
-      try {
-        archive = engine.copyOut(id, path);
-      } catch (EngineException e) {
-        if (e.is(EngineException.Kind.NOT_FOUND)) {
-          continue; // the image has no such entry and the engine made none
-        }
-        throw e;
+    for (Optional<List<FsNode>> one : new Parallel(PATHS.size()).map(tasks, i -> {})) {
+      if (one.isEmpty()) {
+        return Optional.empty();
       }
-      String parent = FsPath.parent(path).orElse(FsPath.ROOT);
-      try (TarStreamReader tar = new TarStreamReader(archive)) {
-        for (Optional<TarEntry> e = tar.next(); e.isPresent(); e = tar.next()) {
-          TarEntry entry = rebased(e.get(), parent);
-          if (!FsPath.isUnder(entry.path(), path)) {
-            throw new IOException("the engine's archive of " + path + " holds " + entry.path());
-          }
-          if (out.size() >= MAX_ENTRIES || (bytes += entry.size()) > MAX_BYTES) {
-            return Optional.empty();
-          }
-          byte[] content = entry.type() == TarEntry.Type.FILE ? tar.content().readAllBytes() : null;
-          out.add(TarRootFsReader.node(entry, content == null ? null : new BytesBlob(content)));
+      for (FsNode n : one.get()) {
+        out.add(n);
+        if (n instanceof FsNode.RegularFile f) {
+          bytes += f.size();
         }
+      }
+    }
+    return out.size() > MAX_ENTRIES || bytes > MAX_BYTES ? Optional.empty() : Optional.of(out);
+  }
+
+  /** The nodes at and below {@code path}; empty when over the budgets. */
+  private static Optional<List<FsNode>> readOne(DockerEngine engine, String id, String path)
+      throws IOException {
+    List<FsNode> out = new ArrayList<>();
+    InputStream archive;
+    try {
+      archive = engine.copyOut(id, path);
+    } catch (EngineException e) {
+      if (e.is(EngineException.Kind.NOT_FOUND)) {
+        return Optional.of(out); // the image has no such entry and the engine made none
+      }
+      throw e;
+    }
+    long bytes = 0;
+    String parent = FsPath.parent(path).orElse(FsPath.ROOT);
+    try (TarStreamReader tar = new TarStreamReader(archive)) {
+      for (Optional<TarEntry> e = tar.next(); e.isPresent(); e = tar.next()) {
+        TarEntry entry = rebased(e.get(), parent);
+        if (!FsPath.isUnder(entry.path(), path)) {
+          throw new IOException("the engine's archive of " + path + " holds " + entry.path());
+        }
+        if (out.size() >= MAX_ENTRIES || (bytes += entry.size()) > MAX_BYTES) {
+          return Optional.empty();
+        }
+        byte[] content = entry.type() == TarEntry.Type.FILE ? tar.content().readAllBytes() : null;
+        out.add(TarRootFsReader.node(entry, content == null ? null : new BytesBlob(content)));
       }
     }
     return Optional.of(out);

@@ -14,13 +14,14 @@ import java.time.Instant;
  * read the container), and the {@code commit} phase counts only the time the run still waited for
  * it after the export. Otherwise they run one after the other. The messages come in the same order
  * either way; when one fails the other has ended first (the committed image is registered for
- * removal the moment it exists, a filesystem read whose commit failed is closed). With {@link
- * ReadFilesystem.Mode#HELPER} the filesystem is read from a helper container of the committed
- * image, after the commit.
+ * removal the moment it exists, a filesystem read whose commit failed is closed). An image source
+ * is read through a helper ({@link ReadFilesystem.Mode#AUTO}); with {@link
+ * ReadFilesystem.Mode#HELPER} a container's filesystem is too, from a helper container of the
+ * committed image, after the commit (measured no faster: the commit then is on the way).
  */
 public record ProbeImageAndFilesystem(Run run, ReadFilesystem.Mode mode) {
   public ProbeImageAndFilesystem(Run run) {
-    this(run, ReadFilesystem.Mode.EXPORT);
+    this(run, ReadFilesystem.Mode.AUTO);
   }
 
   /** The image the probes are made from and the source's filesystem (closed by the caller). */

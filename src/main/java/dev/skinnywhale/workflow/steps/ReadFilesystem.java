@@ -10,30 +10,38 @@ import java.util.Optional;
 
 /**
  * Reads the source's filesystem: lazily from a helper container of an image the engine has ({@link
- * HelperFilesystem}: its index once, content in batches as the steps ask), else exported whole from
- * the engine, or an image's layers flattened (never extracted). The export is the default: {@code
- * SKINNYWHALE_FS_READ=helper} picks the helper: faster on an idle machine (bench/after.txt), but it
- * sees the engine's placeholders at mount points, not the image's own metadata there, so its bytes
- * are not yet the export's nor reproducible for those entries. The caller closes it (that deletes
- * its spool file and removes the helper).
+ * HelperFilesystem}: its index once, content in batches as the steps ask, the same nodes and bytes
+ * as an export), else exported whole from the engine, or an image's layers flattened (never
+ * extracted). By default ({@link Mode#AUTO}) an image of the engine is read through the helper and
+ * a container is exported (in a trace, beside its commit: a helper would have to wait for the
+ * commit); {@code SKINNYWHALE_FS_READ=helper} or {@code export} picks one way for both. The caller
+ * closes it (that deletes its spool file and removes the helper).
  */
 public record ReadFilesystem(Run run, Mode mode) {
-  /** The environment variable that picks the way; {@code export} (default) or {@code helper}. */
+  /** The environment variable that picks the way: {@code helper}, {@code export} or unset. */
   public static final String ENV = "SKINNYWHALE_FS_READ";
 
   /** How a filesystem in the engine is read. */
   public enum Mode {
+    /** An image through the helper, a container exported. */
+    AUTO,
+    /** Through a helper, also a container's committed probe image. */
     HELPER,
+    /** Always exported. */
     EXPORT;
 
-    /** From the environment; anything but "helper" is the default, the export. */
+    /** From the environment: "helper", "export", else {@link #AUTO}. */
     public static Mode fromEnv(Map<String, String> env) {
-      return "helper".equals(env.getOrDefault(ENV, "")) ? HELPER : EXPORT;
+      return switch (env.getOrDefault(ENV, "")) {
+        case "helper" -> HELPER;
+        case "export" -> EXPORT;
+        default -> AUTO;
+      };
     }
   }
 
   public ReadFilesystem(Run run) {
-    this(run, Mode.EXPORT);
+    this(run, Mode.AUTO);
   }
 
   public RootFs read(Source source) throws IOException {
@@ -58,14 +66,14 @@ public record ReadFilesystem(Run run, Mode mode) {
                 return fs;
               });
     }
+    Optional<String> ownImage =
+        source.kind() == Source.Kind.IMAGE ? Optional.of(source.imageId()) : Optional.empty();
     Optional<String> helperImage =
-        mode == Mode.HELPER
-            ? image.or(
-                () ->
-                    source.kind() == Source.Kind.IMAGE
-                        ? Optional.of(source.imageId())
-                        : Optional.empty())
-            : Optional.empty();
+        switch (mode) {
+          case HELPER -> image.or(() -> ownImage);
+          case AUTO -> ownImage;
+          case EXPORT -> Optional.empty();
+        };
     if (helperImage.isPresent()) {
       Optional<RootFs> lazy =
           run.steps()

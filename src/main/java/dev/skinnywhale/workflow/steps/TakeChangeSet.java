@@ -15,7 +15,7 @@ import java.util.TreeSet;
 public record TakeChangeSet(Run run) {
   public SortedSet<String> take(Source source, RootFs fs, Optional<String> base)
       throws IOException {
-    return run.steps().run("export", "taking the change set", () -> changes(source, fs, base));
+    return run.steps().run("changes", "taking the change set", () -> changes(source, fs, base));
   }
 
   private SortedSet<String> changes(Source source, RootFs fs, Optional<String> base)
