@@ -138,7 +138,12 @@ public final class DockerJavaEngine implements DockerEngine {
           client
               .createContainerCmd(spec.image())
               .withHostConfig(hostConfig)
-              .withLabels(spec.labels());
+              .withLabels(spec.labels())
+              // the engine never runs the image's own healthcheck in a container of ours: a probe
+              // runs it itself, traced, when it should (HealthProbe); a helper must not change
+              // the filesystem it reads
+              .withHealthcheck(
+                  new com.github.dockerjava.api.model.HealthCheck().withTest(List.of("NONE")));
       spec.entrypoint().ifPresent(e -> cmd.withEntrypoint(e.isEmpty() ? List.of("") : e));
       spec.cmd().ifPresent(cmd::withCmd);
       if (!spec.env().isEmpty()) {

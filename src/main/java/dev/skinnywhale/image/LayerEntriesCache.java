@@ -31,7 +31,8 @@ import java.util.TreeSet;
  * again to tell. One small JSON file per image and set of paths, in a directory of the user's
  * ({@code SKINNYWHALE_CACHE_DIR}, else {@code $XDG_CACHE_HOME/skinnywhale}, else {@code
  * ~/.cache/skinnywhale}; {@code SKINNYWHALE_CACHE=off} turns it off). A file that is missing, too
- * big, malformed or of another version is a miss; a file that cannot be written is no error.
+ * big, malformed, of another version, or not this user's own and private (it or its directory
+ * writable by others) is a miss; a file that cannot be written is no error.
  */
 public final class LayerEntriesCache {
   static final int VERSION = 1;
@@ -74,10 +75,14 @@ public final class LayerEntriesCache {
   /** What was found before of {@code paths} in {@code imageId}, when it is kept. */
   public Optional<Map<String, TarEntry>> get(String imageId, Set<String> paths) {
     Optional<Path> file = file(imageId, paths);
-    if (file.isEmpty() || !Files.isRegularFile(file.get())) {
+    if (file.isEmpty()
+        || !Files.isRegularFile(file.get(), java.nio.file.LinkOption.NOFOLLOW_LINKS)
+        || !private_(file.get())
+        || !private_(file.get().getParent())) {
       return Optional.empty();
     }
-    try (InputStream in = Files.newInputStream(file.get())) {
+    try (InputStream in =
+        Files.newInputStream(file.get(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       byte[] bytes = in.readNBytes((int) MAX_FILE_BYTES + 1);
       if (bytes.length > MAX_FILE_BYTES) {
         return Optional.empty();
@@ -119,7 +124,12 @@ public final class LayerEntriesCache {
     Path tmp = null;
     try {
       Path parent = file.get().getParent();
-      Files.createDirectories(parent);
+      if (!Files.isDirectory(parent)) {
+        Files.createDirectories(parent.getParent());
+        Files.createDirectory(
+            parent,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      }
       tmp =
           Files.createTempFile(
               parent,
@@ -143,6 +153,23 @@ public final class LayerEntriesCache {
           // best effort
         }
       }
+    }
+  }
+
+  /**
+   * Whether {@code p} is this process's own and writable by no one else: a file another user could
+   * have put there is not trusted (it would set the owner and mode of {@code /etc} in a slim
+   * image).
+   */
+  private static boolean private_(Path p) {
+    try {
+      Object owner = Files.getAttribute(p, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      Object self = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+      int mode =
+          (Integer) Files.getAttribute(p, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      return owner.equals(self) && (mode & 022) == 0;
+    } catch (IOException | RuntimeException e) {
+      return false;
     }
   }
 
@@ -195,11 +222,17 @@ public final class LayerEntriesCache {
       }
       pax.put(e.getKey(), e.getValue().asText());
     }
+    int mode = n.required("mode").asInt();
+    long uid = n.required("uid").asLong();
+    long gid = n.required("gid").asLong();
+    if ((mode & ~07777) != 0 || uid < 0 || uid > 0xffffffffL || gid < 0 || gid > 0xffffffffL) {
+      throw new IllegalArgumentException("mode or owner out of range");
+    }
     NodeMeta meta =
         new NodeMeta(
-            n.required("mode").asInt(),
-            n.required("uid").asLong(),
-            n.required("gid").asLong(),
+            mode,
+            uid,
+            gid,
             n.required("userName").asText(),
             n.required("groupName").asText(),
             Instant.ofEpochSecond(

@@ -139,7 +139,8 @@ public final class Workflows {
         reporter,
         clock,
         runId,
-        new RegistryOptions(request.io().insecureRegistries(), env));
+        new RegistryOptions(request.io().insecureRegistries(), env),
+        dev.skinnywhale.image.LayerEntriesCache.fromEnvironment(env));
   }
 
   /** {@code skinnywhale <container|image>}. */

@@ -124,6 +124,15 @@ class DockerJavaEngineIT {
             .kind());
   }
 
+  /** The engine never runs an image's own healthcheck in a container of ours. */
+  @Test
+  void testCreateContainer_healthcheckOff() {
+    String id = create(List.of("true"));
+    var config = engine.findContainer(id).orElseThrow().config();
+    assertEquals(
+        "[\"NONE\"]", config.path("Healthcheck").path("Test").toString(), config.toString());
+  }
+
   @Test
   void testCopyIntoAndOut_roundTrip() throws Exception {
     String id = create(List.of("true"));

@@ -7,6 +7,7 @@ import dev.skinnywhale.rootfs.NodeMeta;
 import dev.skinnywhale.tar.TarEntry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -72,6 +73,8 @@ class LayerEntriesCacheTest {
           json.replace("\"mode\":493", "\"mode\":\"x\"")
               .replace("\"type\":\"DIRECTORY\"", "\"type\":\"NOPE\""),
           json.replace("\"entries\":{", "\"entries\":{\"/elsewhere\":{},"),
+          json.replace("\"mode\":493", "\"mode\":65535"),
+          json.replace("\"uid\":0", "\"uid\":-1"),
           "[]",
           " ".repeat((int) LayerEntriesCache.MAX_FILE_BYTES + 1)
         }) {
@@ -79,6 +82,30 @@ class LayerEntriesCacheTest {
       assertEquals(
           Optional.empty(), cache.get(ID, PATHS), bad.substring(0, Math.min(80, bad.length())));
     }
+  }
+
+  @Test
+  void aFileOthersCouldHaveWritten_isAMiss() throws Exception {
+    LayerEntriesCache cache = new LayerEntriesCache(Optional.of(dir));
+    cache.put(ID, PATHS, found());
+    Path sub = dir.resolve(LayerEntriesCache.SUBDIR);
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(sub)));
+    Path file;
+    try (var files = Files.list(sub)) {
+      file = files.findFirst().orElseThrow();
+    }
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-rw-"));
+    assertEquals(Optional.empty(), cache.get(ID, PATHS));
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    assertEquals(Optional.of(found()), cache.get(ID, PATHS));
+    Files.setPosixFilePermissions(sub, PosixFilePermissions.fromString("rwxrwxrwx"));
+    assertEquals(Optional.empty(), cache.get(ID, PATHS));
+    Files.setPosixFilePermissions(sub, PosixFilePermissions.fromString("rwx------"));
+    Path elsewhere = dir.resolve("elsewhere.json");
+    Files.move(file, elsewhere);
+    Files.createSymbolicLink(file, elsewhere);
+    assertEquals(Optional.empty(), cache.get(ID, PATHS), "a symlink is not followed");
   }
 
   @Test

@@ -129,16 +129,20 @@ class LazyFilesystemIT {
     DockerCli.run("rmi", "-f", IMAGE);
   }
 
+  /** A run of this test's id, without a cache: the images' layers are read every time. */
+  private static Run open(DockerJavaEngine engine) throws IOException {
+    return Run.open(
+        engine,
+        QUIET,
+        Clock.systemUTC(),
+        Optional.of(DockerCli.RUN_ID),
+        new RegistryOptions(Set.of(), Map.of()));
+  }
+
   @Test
   void indexAndTar_matchTheExportOfTheSameContainer() throws IOException {
     try (DockerJavaEngine engine = DockerJavaEngine.fromEnvironment(new ObjectMapper());
-        Run run =
-            Run.open(
-                engine,
-                QUIET,
-                Clock.systemUTC(),
-                Optional.of(DockerCli.RUN_ID),
-                new RegistryOptions(Set.of(), Map.of()))) {
+        Run run = open(engine)) {
       Source source = new SourceReader(run).find(IMAGE);
       try (RootFs lazy = new HelperFilesystem(run).read(IMAGE, source).orElseThrow()) {
         String helper =
@@ -155,24 +159,7 @@ class LazyFilesystemIT {
         assertTrue(!helper.isEmpty() && !helper.contains("\n"), "one running helper: " + helper);
         try (InputStream export = engine.export(helper);
             RootFs exported = new TarRootFsReader().read(export, run.tempDir())) {
-          List<FsNode> want = comparable(exported);
-          List<FsNode> got = comparable(lazy);
-          assertEquals(
-              want.stream().map(FsNode::path).toList(), got.stream().map(FsNode::path).toList());
-          List<String> files = new ArrayList<>();
-          for (int i = 0; i < want.size(); i++) {
-            assertEquals(withoutContent(want.get(i)), withoutContent(got.get(i)));
-            if (want.get(i) instanceof FsNode.RegularFile f) {
-              files.add(f.path());
-            }
-          }
-          lazy.prefetch(files);
-          for (String p : files) {
-            try (InputStream a = exported.file(p).orElseThrow().content().open();
-                InputStream b = lazy.file(p).orElseThrow().content().open()) {
-              assertTrue(java.util.Arrays.equals(a.readAllBytes(), b.readAllBytes()), p);
-            }
-          }
+          List<String> files = assertSame(exported, comparable(exported), lazy, comparable(lazy));
           assertTrue(files.contains("/" + longPath() + "/end"));
           assertTrue(
               lazy.get("/data/capbin")
@@ -194,35 +181,13 @@ class LazyFilesystemIT {
   @Test
   void helperRead_givesWhatTheExportReadGives() throws IOException {
     try (DockerJavaEngine engine = DockerJavaEngine.fromEnvironment(new ObjectMapper());
-        Run run =
-            Run.open(
-                engine,
-                QUIET,
-                Clock.systemUTC(),
-                Optional.of(DockerCli.RUN_ID),
-                new RegistryOptions(Set.of(), Map.of()))) {
+        Run run = open(engine)) {
       Source source = new SourceReader(run).find(IMAGE);
       try (RootFs lazy = new HelperFilesystem(run).read(IMAGE, source).orElseThrow();
           RootFs exported = new ReadFilesystem(run, ReadFilesystem.Mode.EXPORT).read(source)) {
-        List<FsNode> want = exported.nodes().toList();
-        List<FsNode> got = lazy.nodes().toList();
-        assertEquals(
-            want.stream().map(FsNode::path).toList(), got.stream().map(FsNode::path).toList());
-        List<String> files = new ArrayList<>();
-        for (int i = 0; i < want.size(); i++) {
-          assertEquals(withoutContent(want.get(i)), withoutContent(got.get(i)));
-          if (want.get(i) instanceof FsNode.RegularFile f) {
-            files.add(f.path());
-          }
-        }
+        List<String> files =
+            assertSame(exported, exported.nodes().toList(), lazy, lazy.nodes().toList());
         assertTrue(files.contains("/etc/hosts"), "the engine's placeholder is a file of both");
-        lazy.prefetch(files);
-        for (String p : files) {
-          try (InputStream a = exported.file(p).orElseThrow().content().open();
-              InputStream b = lazy.file(p).orElseThrow().content().open()) {
-            assertTrue(java.util.Arrays.equals(a.readAllBytes(), b.readAllBytes()), p);
-          }
-        }
       }
     }
     assertEquals(List.of(), DockerCli.temporaryContainers());
@@ -248,13 +213,7 @@ class LazyFilesystemIT {
       }
       DockerCli.ok("import", tar.toString(), image);
       try (DockerJavaEngine engine = DockerJavaEngine.fromEnvironment(new ObjectMapper());
-          Run run =
-              Run.open(
-                  engine,
-                  QUIET,
-                  Clock.systemUTC(),
-                  Optional.of(DockerCli.RUN_ID),
-                  new RegistryOptions(Set.of(), Map.of()))) {
+          Run run = open(engine)) {
         Source source = new SourceReader(run).find(image);
         assertEquals(Optional.empty(), new HelperFilesystem(run).read(image, source));
         assertEquals(List.of(), DockerCli.temporaryContainers());
@@ -287,6 +246,30 @@ class LazyFilesystemIT {
                 List.of("/dev", "/proc", "/sys").stream()
                     .noneMatch(v -> FsPath.isUnder(n.path(), v)))
         .toList();
+  }
+
+  /**
+   * {@code got} (nodes of {@code lazy}) is {@code want} (of {@code exported}): the same paths, the
+   * same metadata, the same content of every regular file; the regular files' paths.
+   */
+  private static List<String> assertSame(
+      RootFs exported, List<FsNode> want, RootFs lazy, List<FsNode> got) throws IOException {
+    assertEquals(want.stream().map(FsNode::path).toList(), got.stream().map(FsNode::path).toList());
+    List<String> files = new ArrayList<>();
+    for (int i = 0; i < want.size(); i++) {
+      assertEquals(withoutContent(want.get(i)), withoutContent(got.get(i)));
+      if (want.get(i) instanceof FsNode.RegularFile f) {
+        files.add(f.path());
+      }
+    }
+    lazy.prefetch(files);
+    for (String p : files) {
+      try (InputStream a = exported.file(p).orElseThrow().content().open();
+          InputStream b = lazy.file(p).orElseThrow().content().open()) {
+        assertTrue(java.util.Arrays.equals(a.readAllBytes(), b.readAllBytes()), p);
+      }
+    }
+    return files;
   }
 
   private static Object withoutContent(FsNode n) {

@@ -74,7 +74,17 @@ class LazyIsExportIT {
     all.addAll(List.of("--debug", "-o", out.toString(), input));
     Skinnywhale.Result r =
         Skinnywhale.run(
-            Map.of("SKINNYWHALE_FS_READ", read, "SKINNYWHALE_JAVA_OPTS", "-Xmx256m"),
+            Map.of(
+                "SKINNYWHALE_FS_READ",
+                read,
+                "SKINNYWHALE_JAVA_OPTS",
+                "-Xmx256m",
+                // the export reads the image's layers itself; the lazy read fills a cache of its
+                // own
+                "SKINNYWHALE_CACHE",
+                read.equals("export") ? "off" : "on",
+                "SKINNYWHALE_CACHE_DIR",
+                tmp.resolve("cache-" + name).toString()),
             all.toArray(String[]::new));
     assertEquals(0, r.exitCode(), r.err());
     String how = read.equals("helper") ? "in a helper container" : "exporting the filesystem of";

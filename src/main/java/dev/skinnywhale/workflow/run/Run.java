@@ -35,6 +35,7 @@ public final class Run implements AutoCloseable {
   private final ShutdownGuard guard;
   private final Path tempDir;
   private final ImageInputs images;
+  private final dev.skinnywhale.image.LayerEntriesCache layerCache;
   private final Parallel parallel = new Parallel(Parallel.DEFAULT_LIMIT);
 
   private Run(
@@ -46,8 +47,10 @@ public final class Run implements AutoCloseable {
       Cancellation cancellation,
       ShutdownGuard guard,
       Path tempDir,
-      RegistryOptions registries) {
+      RegistryOptions registries,
+      dev.skinnywhale.image.LayerEntriesCache layerCache) {
     this.runId = runId;
+    this.layerCache = layerCache;
     this.engine = engine;
     this.reporter = reporter;
     this.steps = steps;
@@ -81,6 +84,24 @@ public final class Run implements AutoCloseable {
       Optional<String> runId,
       RegistryOptions registries)
       throws IOException {
+    return open(
+        engine,
+        reporter,
+        clock,
+        runId,
+        registries,
+        new dev.skinnywhale.image.LayerEntriesCache(Optional.empty()));
+  }
+
+  /** As above, keeping what the image's layers hold at a few paths in {@code layerCache}. */
+  public static Run open(
+      DockerEngine engine,
+      Reporter reporter,
+      Clock clock,
+      Optional<String> runId,
+      RegistryOptions registries,
+      dev.skinnywhale.image.LayerEntriesCache layerCache)
+      throws IOException {
     String id = runId.orElseGet(() -> java.util.UUID.randomUUID().toString());
     checkRunId(id);
     Cleanup cleanup = new Cleanup(reporter);
@@ -98,7 +119,8 @@ public final class Run implements AutoCloseable {
           cancellation,
           guard,
           tempDir,
-          registries);
+          registries,
+          layerCache);
     } catch (IOException | RuntimeException e) {
       guard.close();
       cleanup.close();
@@ -157,6 +179,11 @@ public final class Run implements AutoCloseable {
   }
 
   /** The run's own temporary directory (removed with everything in it when the run ends). */
+  /** Where what image layers hold at the entries the engine touches is kept between runs. */
+  public dev.skinnywhale.image.LayerEntriesCache layerCache() {
+    return layerCache;
+  }
+
   public Path tempDir() {
     return tempDir;
   }

@@ -73,8 +73,10 @@ public final class HelperFilesystem {
    * {@link SourceReader#filesystem} gives: the mount points as a created container has them ({@link
    * MountPoints}), the entries the engine touched given the image's own metadata ({@link
    * EngineEntries}). Empty when this build has no tracer for the image's architecture, the engine
-   * cannot stream an exec's output, or the image is one a started container does not show whole
-   * (volumes, mounts of its own, more than the budgets below its mount points): the caller exports.
+   * cannot stream an exec's output, or the image is one a helper cannot read as an export would
+   * (volumes or other mounts, much below its mount points, a container of it does not start or
+   * cannot be indexed, more owners than {@link #MAX_OWNERS}, a {@link #DIR} of its own): the caller
+   * exports, and the reading of the image's own metadata started here is stopped.
    */
   public Optional<RootFs> read(String image, Source source) throws IOException {
     Optional<byte[]> tracer = TracerBinary.forArchitecture(source.architecture());
@@ -97,6 +99,71 @@ public final class HelperFilesystem {
             container ? "" : config.map(c -> c.path("WorkingDir").asText("")).orElse(""));
     var own = reader.ownEntries(source.imageId(), touched);
     run.reporter().debug("indexing the filesystem of " + reference + " in a helper container");
+    boolean ok = false;
+    try {
+      Optional<RootFs> fs = indexed(image, tracer.get(), reference);
+      if (fs.isEmpty()) {
+        return fs;
+      }
+      try {
+        Set<String> changes = container ? reader.containerChanges(source) : Set.of();
+        RootFs done =
+            reader.withImageMeta(
+                container ? asInContainer(fs.get(), source, touched, changes) : fs.get(),
+                own,
+                touched,
+                changes);
+        ok = true;
+        return Optional.of(done);
+      } catch (IOException | RuntimeException e) {
+        fs.get().close();
+        throw e;
+      }
+    } finally {
+      if (!ok) {
+        own.cancel(true);
+      }
+    }
+  }
+
+  /** Why a helper cannot read an image as an export would; the export is then taken. */
+  private static final class Unreadable extends Exception {
+    Unreadable(String reason) {
+      super(reason, null, false, false);
+    }
+  }
+
+  /** Something the helper asks of the engine. */
+  @FunctionalInterface
+  private interface Call<T> {
+    T call() throws IOException, Unreadable;
+  }
+
+  /**
+   * {@code call}, whose failure (but for an interruption, a cancellation or an engine that is gone)
+   * means the image is one the helper cannot read.
+   */
+  private <T> T attempt(String what, Call<T> call) throws IOException, Unreadable {
+    try {
+      return call.call();
+    } catch (dev.skinnywhale.docker.EngineException e) {
+      if (e.is(dev.skinnywhale.docker.EngineException.Kind.INTERRUPTED)
+          || e.is(dev.skinnywhale.docker.EngineException.Kind.UNAVAILABLE)) {
+        throw e;
+      }
+      run.cancellation().check();
+      throw new Unreadable(what + ": " + e.getMessage());
+    } catch (java.io.InterruptedIOException e) {
+      throw e;
+    } catch (IOException e) {
+      run.cancellation().check();
+      throw new Unreadable(what + ": " + e.getMessage());
+    }
+  }
+
+  /** The helper's nodes (before the engine-touched entries are restored); empty to export. */
+  private Optional<RootFs> indexed(String image, byte[] tracer, String reference)
+      throws IOException {
     String id =
         engine.createContainer(
             new ContainerSpec(
@@ -117,31 +184,29 @@ public final class HelperFilesystem {
                 () -> engine.removeContainer(id));
     LazyContent content = null;
     try {
-      Optional<List<FsNode>> mounted = MountPoints.read(engine, id);
-      if (mounted.isEmpty()) {
-        run.reporter().debug(reference + " holds much below its mount points: exporting it");
-        remove.run();
-        return Optional.empty();
+      List<FsNode> mounted =
+          attempt("its mount points", () -> MountPoints.read(engine, id))
+              .orElseThrow(() -> new Unreadable("much below its mount points"));
+      if (attempt("its " + DIR, () -> MountPoints.entry(engine, id, DIR)).isPresent()) {
+        throw new Unreadable("it has a " + DIR + " of its own");
       }
-      Optional<FsIndex.Listing> indexed = index(id, tracer.get(), reference);
-      if (indexed.isEmpty()) {
-        remove.run();
-        return Optional.empty();
-      }
-      FsIndex.Listing listing = indexed.get();
+      FsIndex.Listing listing = attempt("the index", () -> index(id, tracer));
       Optional<String> other =
           listing.entries().stream()
               .filter(e -> e.mountPoint() && !MountPoints.covers(e.path()))
               .map(FsIndex.Entry::path)
               .findFirst();
       if (other.isPresent()) {
-        run.reporter().debug("something is mounted at " + other.get() + ": exporting instead");
-        remove.run();
-        return Optional.empty();
+        throw new Unreadable("something is mounted at " + other.get());
       }
       Map<Long, String> users = new HashMap<>();
       Map<Long, String> groups = new HashMap<>();
-      ownerNames(id, listing, users, groups);
+      attempt(
+          "its owners' names",
+          () -> {
+            ownerNames(id, listing, users, groups);
+            return null;
+          });
       LazyContent lazy = new LazyContent((paths, sink) -> fetch(id, paths, sink), run.tempDir());
       content = lazy;
       List<FsNode> nodes = new ArrayList<>();
@@ -150,7 +215,7 @@ public final class HelperFilesystem {
           nodes.add(n);
         }
       }
-      nodes.addAll(mounted.get());
+      nodes.addAll(mounted);
       RootFs fs =
           RootFs.of(
               nodes,
@@ -169,12 +234,12 @@ public final class HelperFilesystem {
         fs.close();
         throw e;
       }
-      if (!container) {
-        return Optional.of(reader.withImageMeta(fs, own, touched, Set.of()));
-      }
-      Set<String> changes = reader.containerChanges(source);
-      return Optional.of(
-          reader.withImageMeta(asInContainer(fs, source, touched, changes), own, touched, changes));
+      return Optional.of(fs);
+    } catch (Unreadable e) {
+      run.reporter()
+          .debug("the helper cannot read " + reference + " (" + e.getMessage() + "): exporting it");
+      remove.run();
+      return Optional.empty();
     } catch (IOException | RuntimeException e) {
       if (content != null) {
         content.close();
@@ -184,49 +249,18 @@ public final class HelperFilesystem {
     }
   }
 
-  /**
-   * Starts the helper and takes its index; empty, with the reason as a debug line, when the image
-   * does not let it (a container of it does not start, the walk fails): the export reads what it
-   * can of any image.
-   */
-  private Optional<FsIndex.Listing> index(String id, byte[] tracer, String reference)
-      throws IOException {
-    try {
-      engine.copyInto(id, "/", new ByteArrayInputStream(helperDir(tracer)));
-      engine.start(id);
-      try (ExecStream out =
-          engine.execStream(
-              id, List.of(TRACER, "index", "--head", String.valueOf(HEAD), "--exclude", DIR))) {
-        FsIndex.Listing listing = new FsIndex().read(out);
-        out.transferTo(OutputStreamSink.NULL);
-        checkExit(out, "index");
-        return Optional.of(listing);
-      }
-    } catch (dev.skinnywhale.docker.EngineException e) {
-      if (e.is(dev.skinnywhale.docker.EngineException.Kind.INTERRUPTED)
-          || e.is(dev.skinnywhale.docker.EngineException.Kind.UNAVAILABLE)) {
-        throw e;
-      }
-      run.reporter()
-          .debug(
-              "the helper could not index "
-                  + reference
-                  + " ("
-                  + e.getMessage()
-                  + "): exporting it");
-    } catch (java.io.InterruptedIOException e) {
-      throw e;
-    } catch (IOException e) {
-      run.cancellation().check();
-      run.reporter()
-          .debug(
-              "the helper could not index "
-                  + reference
-                  + " ("
-                  + e.getMessage()
-                  + "): exporting it");
+  /** Starts the helper and takes its index. */
+  private FsIndex.Listing index(String id, byte[] tracer) throws IOException {
+    engine.copyInto(id, "/", new ByteArrayInputStream(helperDir(tracer)));
+    engine.start(id);
+    try (ExecStream out =
+        engine.execStream(
+            id, List.of(TRACER, "index", "--head", String.valueOf(HEAD), "--exclude", DIR))) {
+      FsIndex.Listing listing = new FsIndex().read(out);
+      out.transferTo(OutputStreamSink.NULL);
+      checkExit(out, "index");
+      return listing;
     }
-    return Optional.empty();
   }
 
   /**
@@ -275,8 +309,9 @@ public final class HelperFilesystem {
     Set<List<Long>> owners = new LinkedHashSet<>();
     owners.add(List.of(0L, 0L));
     for (FsIndex.Entry e : listing.entries()) {
-      if (owners.size() < MAX_OWNERS) {
-        owners.add(List.of(e.uid(), e.gid()));
+      owners.add(List.of(e.uid(), e.gid()));
+      if (owners.size() > MAX_OWNERS) {
+        throw new IOException("more than " + MAX_OWNERS + " owners");
       }
     }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();

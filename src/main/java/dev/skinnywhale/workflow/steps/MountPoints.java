@@ -47,28 +47,36 @@ final class MountPoints {
    */
   static Optional<List<FsNode>> read(DockerEngine engine, String id) throws IOException {
     List<Parallel.Task<Optional<List<FsNode>>>> tasks = new ArrayList<>();
+    Budget budget = new Budget();
     for (String path : PATHS) {
-      tasks.add(() -> readOne(engine, id, path));
+      tasks.add(() -> readOne(engine, id, path, budget));
     }
     List<FsNode> out = new ArrayList<>();
-    long bytes = 0;
     for (Optional<List<FsNode>> one : new Parallel(PATHS.size()).map(tasks, i -> {})) {
       if (one.isEmpty()) {
         return Optional.empty();
       }
-      for (FsNode n : one.get()) {
-        out.add(n);
-        if (n instanceof FsNode.RegularFile f) {
-          bytes += f.size();
-        }
-      }
+      out.addAll(one.get());
     }
-    return out.size() > MAX_ENTRIES || bytes > MAX_BYTES ? Optional.empty() : Optional.of(out);
+    return Optional.of(out);
+  }
+
+  /** What all the paths' archives may hold together, taken from as they are read. */
+  private static final class Budget {
+    private final java.util.concurrent.atomic.AtomicLong bytes =
+        new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger entries =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Takes one entry of {@code size} bytes; false when that is past the budgets. */
+    boolean take(long size) {
+      return entries.incrementAndGet() <= MAX_ENTRIES && bytes.addAndGet(size) <= MAX_BYTES;
+    }
   }
 
   /** The nodes at and below {@code path}; empty when over the budgets. */
-  private static Optional<List<FsNode>> readOne(DockerEngine engine, String id, String path)
-      throws IOException {
+  private static Optional<List<FsNode>> readOne(
+      DockerEngine engine, String id, String path, Budget budget) throws IOException {
     List<FsNode> out = new ArrayList<>();
     InputStream archive;
     try {
@@ -79,7 +87,6 @@ final class MountPoints {
       }
       throw e;
     }
-    long bytes = 0;
     String parent = FsPath.parent(path).orElse(FsPath.ROOT);
     try (TarStreamReader tar = new TarStreamReader(archive)) {
       for (Optional<TarEntry> e = tar.next(); e.isPresent(); e = tar.next()) {
@@ -87,7 +94,7 @@ final class MountPoints {
         if (!FsPath.isUnder(entry.path(), path)) {
           throw new IOException("the engine's archive of " + path + " holds " + entry.path());
         }
-        if (out.size() >= MAX_ENTRIES || (bytes += entry.size()) > MAX_BYTES) {
+        if (!budget.take(entry.size())) {
           return Optional.empty();
         }
         byte[] content = entry.type() == TarEntry.Type.FILE ? tar.content().readAllBytes() : null;

@@ -14,8 +14,9 @@ import java.util.Optional;
  * as an export), else exported whole from the engine, or an image's layers flattened (never
  * extracted). By default ({@link Mode#AUTO}) an image of the engine is read through the helper and
  * a container is exported (in a trace, beside its commit: a helper would have to wait for the
- * commit); {@code SKINNYWHALE_FS_READ=helper} or {@code export} picks one way for both. The caller
- * closes it (that deletes its spool file and removes the helper).
+ * commit); {@code SKINNYWHALE_FS_READ=export} exports images too, {@code helper} also reads a
+ * traced container through a helper of its committed probe image (a container that is not committed
+ * is always exported). The caller closes it (that deletes its spool file and removes the helper).
  */
 public record ReadFilesystem(Run run, Mode mode) {
   /** The environment variable that picks the way: {@code helper}, {@code export} or unset. */

@@ -66,19 +66,18 @@ public final class SourceReader {
           "StdinOnce",
           "Image");
 
-  /** Where what the layers hold at the entries the engine touches is kept between runs. */
-  static final LayerEntriesCache CACHE = LayerEntriesCache.fromEnvironment(System.getenv());
-
   private final DockerEngine engine;
   private final Reporter reporter;
   private final Path tempDir;
   private final java.util.function.Function<String, Map<String, String>> labels;
+  private final LayerEntriesCache cache;
 
   public SourceReader(Run run) {
     this.engine = run.engine();
     this.reporter = run.reporter();
     this.tempDir = run.tempDir();
     this.labels = run::labels;
+    this.cache = run.layerCache();
   }
 
   /** A container (id, prefix or name) if one matches, else an image; containers win a tie. */
@@ -178,7 +177,8 @@ public final class SourceReader {
    */
   java.util.concurrent.FutureTask<Map<String, dev.skinnywhale.tar.TarEntry>> ownEntries(
       String imageId, java.util.Set<String> touched) {
-    var known = CACHE.get(imageId, touched);
+    var known = cache.get(imageId, touched);
+    var stream = new java.util.concurrent.atomic.AtomicReference<InputStream>();
     var task =
         new java.util.concurrent.FutureTask<Map<String, dev.skinnywhale.tar.TarEntry>>(
             () -> {
@@ -186,15 +186,34 @@ public final class SourceReader {
                 return known.get();
               }
               try (InputStream save = engine.save(imageId)) {
+                stream.set(save);
+                if (Thread.currentThread().isInterrupted()) {
+                  throw new java.io.InterruptedIOException("the image's metadata is not wanted");
+                }
                 var found =
                     new dev.skinnywhale.image.LayerEntries(
                             new dev.skinnywhale.image.ManifestJson(
                                 new com.fasterxml.jackson.databind.ObjectMapper()))
                         .find(save, touched, imageId);
-                CACHE.put(imageId, touched, found);
+                cache.put(imageId, touched, found);
                 return found;
               }
-            });
+            }) {
+          /** Also stops the engine's stream: a reader that gave up leaves no save running. */
+          @Override
+          public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            InputStream s = stream.get();
+            if (s != null) {
+              try {
+                s.close();
+              } catch (IOException | RuntimeException e) {
+                // the thread ends on its own
+              }
+            }
+            return cancelled;
+          }
+        };
     if (known.isPresent()) {
       reporter.debug("the image's own metadata of /etc, /dev, ...: as read before");
       task.run();
