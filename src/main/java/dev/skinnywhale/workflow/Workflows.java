@@ -1,10 +1,7 @@
 package dev.skinnywhale.workflow;
 
 import dev.skinnywhale.assemble.Rewrites;
-import dev.skinnywhale.docker.ContainerDetails;
 import dev.skinnywhale.docker.DockerEngine;
-import dev.skinnywhale.docker.RunOptions;
-import dev.skinnywhale.image.ConfigChange;
 import dev.skinnywhale.image.registry.RegistryOptions;
 import dev.skinnywhale.linker.LinkerEnv;
 import dev.skinnywhale.packages.PackageIndex;
@@ -210,7 +207,7 @@ public final class Workflows {
       if (!run.engine().networkExists(options.network())) {
         throw new UnusableInputException("--network " + options.network() + ": no such network");
       }
-      checkVolumes(run.engine(), options.run());
+      TraceInputs.checkVolumes(run.engine(), options.run());
       if (request.forceLdDebug()) {
         reporter.warn(
             "--ld-debug sees the libraries programs load, not the data files they open: keep those"
@@ -226,7 +223,7 @@ public final class Workflows {
                       .command(
                           source,
                           request.configTimeout(),
-                          commandChanged(found, source),
+                          TraceInputs.commandChanged(found, source),
                           request.runConfig()))
               : Optional.empty();
       ProbeImageAndFilesystem.Ready ready =
@@ -327,44 +324,6 @@ public final class Workflows {
     }
   }
 
-  /**
-   * Whether the script closure reads the config's own command: not for a stopped container whose
-   * command --change did not set, as for the config probe — it ran to its end there, most likely
-   * the install that made the container ({@code docker run IMAGE sh -c 'apt-get install ...'}).
-   */
-  private static boolean readsConfigCommand(
-      DockerEngine engine, Source source, List<ConfigChange> changes) {
-    if (source.kind() != Source.Kind.CONTAINER
-        || !ScriptClosureContributor.hasCommandScript(source.imageConfig().path("config"))
-        || changes.stream()
-            .anyMatch(c -> c instanceof ConfigChange.Cmd || c instanceof ConfigChange.Entrypoint)) {
-      return true;
-    }
-    return engine.findContainer(source.id()).map(ContainerDetails::running).orElse(false);
-  }
-
-  /** Whether --change set the command the config probe runs. */
-  private static boolean commandChanged(Source before, Source after) {
-    var was = before.imageConfig().path("config");
-    var now = after.imageConfig().path("config");
-    return !was.path("Entrypoint").equals(now.path("Entrypoint"))
-        || !was.path("Cmd").equals(now.path("Cmd"));
-  }
-
-  /** A named volume must exist: the engine would make an empty one, which nobody removes. */
-  private static void checkVolumes(DockerEngine engine, RunOptions options) {
-    for (RunOptions.Mount m : options.mounts()) {
-      if (m.type() == RunOptions.MountType.VOLUME
-          && m.source().isPresent()
-          && !engine.volumeExists(m.source().get())) {
-        throw new UnusableInputException(
-            "no volume named "
-                + m.source().get()
-                + " (skinnywhale does not make volumes; create it with docker volume create)");
-      }
-    }
-  }
-
   /** LoadProfiles → ReadPackages → TakeChangeSet → Plan, the part every use case shares. */
   private Built build(
       Run run,
@@ -425,7 +384,8 @@ public final class Workflows {
             request.excludePackages(),
             request.includePackages()));
     contributors.add(
-        new ScriptClosureContributor(readsConfigCommand(run.engine(), source, request.changes())));
+        new ScriptClosureContributor(
+            TraceInputs.readsConfigCommand(run.engine(), source, request.changes())));
     contributors.add(new SymbolNeedsContributor(new LoadProfiles(run, profiles).symbolNeeds()));
     contributors.add(new PackageDbContributor());
     Plan.Planned planned =
