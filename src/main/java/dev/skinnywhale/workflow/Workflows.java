@@ -1,11 +1,8 @@
 package dev.skinnywhale.workflow;
 
-import dev.skinnywhale.assemble.Rewrites;
 import dev.skinnywhale.docker.DockerEngine;
 import dev.skinnywhale.image.registry.RegistryOptions;
 import dev.skinnywhale.linker.LinkerEnv;
-import dev.skinnywhale.packages.PackageIndex;
-import dev.skinnywhale.packages.PackageUsage;
 import dev.skinnywhale.profile.ProfileStore;
 import dev.skinnywhale.rootfs.RootFs;
 import dev.skinnywhale.seccomp.SeccompPolicy;
@@ -14,22 +11,7 @@ import dev.skinnywhale.trace.ProbeCommand;
 import dev.skinnywhale.trace.ProbeOptions;
 import dev.skinnywhale.trace.ProbeRun;
 import dev.skinnywhale.tracelog.TracedPaths;
-import dev.skinnywhale.workflow.keep.ChangeSetContributor;
-import dev.skinnywhale.workflow.keep.ChangeSetDirsContributor;
-import dev.skinnywhale.workflow.keep.ClosureContributor;
-import dev.skinnywhale.workflow.keep.IncludeContributor;
-import dev.skinnywhale.workflow.keep.KeepContributor;
 import dev.skinnywhale.workflow.keep.MountContributor;
-import dev.skinnywhale.workflow.keep.PackageDbContributor;
-import dev.skinnywhale.workflow.keep.PackagesContributor;
-import dev.skinnywhale.workflow.keep.ProfileContributor;
-import dev.skinnywhale.workflow.keep.RuntimeBasicsContributor;
-import dev.skinnywhale.workflow.keep.RuntimeConfigContributor;
-import dev.skinnywhale.workflow.keep.ScriptClosureContributor;
-import dev.skinnywhale.workflow.keep.Snapshot;
-import dev.skinnywhale.workflow.keep.SymbolNeedsContributor;
-import dev.skinnywhale.workflow.keep.TracedContributor;
-import dev.skinnywhale.workflow.keep.UserFilesContributor;
 import dev.skinnywhale.workflow.run.KeepStrategy;
 import dev.skinnywhale.workflow.run.OutputFile;
 import dev.skinnywhale.workflow.run.Reporter;
@@ -41,20 +23,15 @@ import dev.skinnywhale.workflow.steps.ConfigProbe;
 import dev.skinnywhale.workflow.steps.Destination;
 import dev.skinnywhale.workflow.steps.FindSource;
 import dev.skinnywhale.workflow.steps.InterpretTraces;
-import dev.skinnywhale.workflow.steps.LoadProfiles;
 import dev.skinnywhale.workflow.steps.MakeImage;
-import dev.skinnywhale.workflow.steps.Plan;
 import dev.skinnywhale.workflow.steps.PrepareCommands;
 import dev.skinnywhale.workflow.steps.Probe;
+import dev.skinnywhale.workflow.steps.ProbeBesideFilesystem;
 import dev.skinnywhale.workflow.steps.ProbeImageAndFilesystem;
 import dev.skinnywhale.workflow.steps.Prober;
-import dev.skinnywhale.workflow.steps.PrunePackageDb;
 import dev.skinnywhale.workflow.steps.ReadFilesystem;
-import dev.skinnywhale.workflow.steps.ReadPackages;
 import dev.skinnywhale.workflow.steps.RuntimeSyscalls;
 import dev.skinnywhale.workflow.steps.SaveProfile;
-import dev.skinnywhale.workflow.steps.SuggestProfiles;
-import dev.skinnywhale.workflow.steps.TakeChangeSet;
 import dev.skinnywhale.workflow.steps.Verification;
 import dev.skinnywhale.workflow.steps.Verify;
 import dev.skinnywhale.workflow.steps.WriteSeccompProfile;
@@ -66,7 +43,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SortedSet;
 
 /**
  * The use cases, each a list of steps run by one {@link Run}:
@@ -76,15 +52,17 @@ import java.util.SortedSet;
  *       → SuggestProfiles → MakeImage
  * build = FindSource → [ApplyChanges] → ReadFilesystem → LoadProfiles → ReadPackages
  *       → TakeChangeSet → Plan → MakeImage
- * trace = FindSource → [ApplyChanges] → CommitProbeImage ∥ ReadFilesystem → Probe (the --run
- *       commands, the --run-file, [ConfigProbe]; side by side when independent) → InterpretTraces → [RuntimeSyscalls]
- *       → [LoadProfiles] → ReadPackages → TakeChangeSet → Plan → [SaveProfile] → MakeImage
- *       → [Verify] → [WriteSeccompProfile]
+ * trace = FindSource → [ApplyChanges] → (CommitProbeImage → Probe (the --run commands, the
+ *       --run-file, [ConfigProbe]; side by side when independent)) ∥ (ReadFilesystem
+ *       → [LoadProfiles] → ReadPackages → TakeChangeSet) → InterpretTraces → [RuntimeSyscalls]
+ *       → Plan → [SaveProfile] → MakeImage → [Verify] → [WriteSeccompProfile]
  * </pre>
  *
- * {@code ApplyChanges} applies --change to the slim image's config before anything is planned (and
- * before anything is exported); {@code ConfigProbe} is the image's own command, run when no command
- * is given or with --run-config. With {@code --seccomp-profile} the probes record every syscall,
+ * In a trace the probes run beside the reading of the filesystem and what needs only that ({@link
+ * ProbeBesideFilesystem}); for an image from a file or registry, one after the other. {@code
+ * ApplyChanges} applies --change to the slim image's config before anything is planned (and before
+ * anything is exported); {@code ConfigProbe} is the image's own command, run when no command is
+ * given or with --run-config. With {@code --seccomp-profile} the probes record every syscall,
  * {@code RuntimeSyscalls} adds what the container runtime needs, verification runs every command
  * under the profile, and the profile is written only when that passed (or verification was not
  * asked for); {@code build} writes the policy its profiles carry.
@@ -167,7 +145,9 @@ public final class Workflows {
       try (RootFs fs =
           new ReadFilesystem(run, ReadFilesystem.Mode.fromEnv(env))
               .read(source, Optional.empty())) {
-        Built built = build(run, request, use, source, fs, Optional.empty(), TracedPaths.none());
+        Building building = new Building(run, profiles, request, source);
+        Building.Built built =
+            building.plan(fs, building.prepare(use, fs), Optional.empty(), TracedPaths.none());
         Optional<SeccompPolicy> carried =
             seccompProfile.map(f -> WriteSeccompProfile.carried(built.loaded()));
         MakeImage.Made made =
@@ -226,16 +206,29 @@ public final class Workflows {
                           TraceInputs.commandChanged(found, source),
                           request.runConfig()))
               : Optional.empty();
-      ProbeImageAndFilesystem.Ready ready =
-          new ProbeImageAndFilesystem(run, ReadFilesystem.Mode.fromEnv(env)).prepare(source);
-      String probeImage = ready.probeImage();
-      try (RootFs fs = ready.fs()) {
-        List<ProbeCommand> commands =
-            new ArrayList<>(PrepareCommands.of(request.commands(), request.runFile(), fs));
-        configProbe.ifPresent(commands::add);
-        List<ProbeRun> probes =
-            new Probe(run, prober)
-                .probe(slim.target(), probeImage, commands, options, request.expectTimeout());
+      ProbeBesideFilesystem.Commands asked =
+          new ProbeBesideFilesystem.Commands(request.commands(), request.runFile(), configProbe);
+      Building building = new Building(run, profiles, slim, source);
+      ReadFilesystem.Mode mode = ReadFilesystem.Mode.fromEnv(env);
+      ProbeBesideFilesystem.Done<Building.Prepared> done;
+      if (ProbeBesideFilesystem.applies(source, mode)) {
+        done =
+            new ProbeBesideFilesystem(run, mode)
+                .run(
+                    source,
+                    slim.target(),
+                    prober,
+                    asked,
+                    options,
+                    request.expectTimeout(),
+                    fs -> building.prepare(KeepStrategy.Use.TRACE, fs));
+      } else {
+        done = probeAfterRead(run, source, prober, asked, options, request, building, mode);
+      }
+      String probeImage = done.probeImage();
+      try (RootFs fs = done.fs()) {
+        List<ProbeCommand> commands = done.commands();
+        List<ProbeRun> probes = done.probes();
         List<String> mounted = MountContributor.paths(fs, options.run().mountTargets());
         TracedPaths traced =
             InterpretTraces.interpret(
@@ -262,8 +255,7 @@ public final class Workflows {
                       : " (" + String.join(", ", seccomp.get().runtime()) + ")"));
         }
         Optional<SeccompPolicy> policy = seccomp.map(RuntimeSyscalls.Completed::policy);
-        Built built =
-            build(run, slim, KeepStrategy.Use.TRACE, source, fs, Optional.of(options), traced);
+        Building.Built built = building.plan(fs, done.then(), Optional.of(options), traced);
         if (request.saveProfile().isPresent()) {
           new SaveProfile(run)
               .save(
@@ -324,122 +316,40 @@ public final class Workflows {
     }
   }
 
-  /** LoadProfiles → ReadPackages → TakeChangeSet → Plan, the part every use case shares. */
-  private Built build(
+  /**
+   * The probe image and the filesystem one after the other (an image from a file or registry is
+   * loaded for the probes; a container read through a helper of its committed image), then the
+   * commands as they run in it, their probes and what needs the filesystem alone.
+   */
+  private static ProbeBesideFilesystem.Done<Building.Prepared> probeAfterRead(
       Run run,
-      SlimRequest request,
-      KeepStrategy.Use use,
       Source source,
-      RootFs fs,
-      Optional<ProbeOptions> trace,
-      TracedPaths traced)
+      Prober prober,
+      ProbeBesideFilesystem.Commands asked,
+      ProbeOptions options,
+      TraceRequest request,
+      Building building,
+      ReadFilesystem.Mode mode)
       throws IOException {
-    List<ProfileStore.Stored> loaded = new LoadProfiles(run, profiles).load(request.profiles(), fs);
-    KeepStrategy asked = KeepStrategy.choose(request.keep(), source.kind(), use, !loaded.isEmpty());
-    Optional<PackageIndex> packages =
-        new ReadPackages(run)
-            .read(
-                fs, source, asked == KeepStrategy.PACKAGES || !request.includePackages().isEmpty());
-    KeepStrategy keep = asked;
-    if (asked == KeepStrategy.PACKAGES && packages.isEmpty()) {
-      reporter.info("the image has no package database: --keep packages keeps what traced does");
-      keep = KeepStrategy.TRACED;
-    }
-    for (String name : request.includePackages()) {
-      dev.skinnywhale.packages.PackageGlob glob = new dev.skinnywhale.packages.PackageGlob(name);
-      if (packages.isEmpty() || packages.get().db().packages().stream().noneMatch(glob::matches)) {
-        reporter.warn("--include-package " + name + ": no such package is installed");
-      }
-    }
-    if (keep == KeepStrategy.TRACED && !request.excludePackages().isEmpty()) {
-      reporter.warn("--exclude-package has no effect with --keep traced (no package is expanded)");
-    }
-    Optional<SortedSet<String>> changes =
-        Optional.of(new TakeChangeSet(run).take(source, fs, request.base()));
-    boolean aboveBase = source.kind() == Source.Kind.CONTAINER || request.base().isPresent();
-    List<KeepContributor> contributors = new ArrayList<>();
-    if (keep == KeepStrategy.CHANGES) {
-      contributors.add(new ChangeSetContributor(request.defaultExcludes(), request.includes()));
-    }
-    if (trace.isPresent()) {
-      contributors.add(new TracedContributor());
-      contributors.add(new MountContributor(trace.get().run().externalTargets()));
-    }
-    if (!loaded.isEmpty()) {
-      contributors.add(new ProfileContributor(loaded, request.strictProfiles()));
-    }
-    contributors.add(
-        new IncludeContributor(
-            request.includes(), request.excludes(), request.bruteLib(), request.bruteUsrLib()));
-    contributors.add(
-        new RuntimeConfigContributor(
-            trace.flatMap(ProbeOptions::user), trace.flatMap(ProbeOptions::workingDir)));
-    contributors.add(new UserFilesContributor(request.defaultExcludes()));
-    contributors.add(new ChangeSetDirsContributor());
-    contributors.add(new RuntimeBasicsContributor());
-    contributors.add(
-        new PackagesContributor(
-            keep != KeepStrategy.TRACED,
-            request.keepDocs(),
-            request.excludePackages(),
-            request.includePackages()));
-    contributors.add(
-        new ScriptClosureContributor(
-            TraceInputs.readsConfigCommand(run.engine(), source, request.changes())));
-    contributors.add(new SymbolNeedsContributor(new LoadProfiles(run, profiles).symbolNeeds()));
-    contributors.add(new PackageDbContributor());
-    Plan.Planned planned =
-        new Plan(run)
-            .make(
-                new Snapshot(fs, source, changes, traced, packages, aboveBase),
-                contributors,
-                new ClosureContributor());
-    if (loaded.isEmpty() && trace.isEmpty()) {
-      new SuggestProfiles(reporter, profiles).suggest(fs, planned.plan());
-    }
-    return new Built(keep, planned, loaded, packages);
-  }
-
-  /** What the plan step decided, on its way to an image. */
-  private record Built(
-      KeepStrategy keep,
-      Plan.Planned planned,
-      List<ProfileStore.Stored> loaded,
-      Optional<PackageIndex> packages) {
-    dev.skinnywhale.linker.Closure closure() {
-      return planned.closure();
-    }
-
-    MakeImage.Made make(
-        Run run,
-        RootFs fs,
-        Source source,
-        Destination destination,
-        dev.skinnywhale.image.Compression compression,
-        boolean loadForVerify)
-        throws IOException {
-      List<Rewrites.Rewriter> rewriters = new ArrayList<>();
-      packages.ifPresent(i -> rewriters.add(new PrunePackageDb(run, i)));
-      return new MakeImage(run)
-          .make(fs, planned.plan(), source, destination, compression, loadForVerify, rewriters);
-    }
-
-    SlimResult result(
-        Source source, Destination destination, Run run, RootFs fs, MakeImage.Made made) {
-      List<PackageUsage> usage =
-          packages.map(i -> PackageUsage.of(i, fs, made.plan().paths())).orElse(List.of());
-      return new SlimResult(
-          source,
-          destination.tag(),
-          destination.output(),
-          source.size(),
-          made.slimSize(),
-          planned.changeSetSize(),
-          planned.closure(),
-          made.plan(),
-          run.steps().timings(),
-          made.digest(),
-          usage);
+    ProbeImageAndFilesystem.Ready ready = new ProbeImageAndFilesystem(run, mode).prepare(source);
+    RootFs fs = ready.fs();
+    try {
+      List<ProbeCommand> commands =
+          new ArrayList<>(PrepareCommands.of(asked.texts(), asked.runFile(), fs));
+      asked.configProbe().ifPresent(commands::add);
+      List<ProbeRun> probes =
+          new Probe(run, prober)
+              .probe(
+                  request.slim().target(),
+                  ready.probeImage(),
+                  commands,
+                  options,
+                  request.expectTimeout());
+      Building.Prepared prepared = building.prepare(KeepStrategy.Use.TRACE, fs);
+      return new ProbeBesideFilesystem.Done<>(ready.probeImage(), fs, prepared, commands, probes);
+    } catch (IOException | RuntimeException | Error e) {
+      fs.close();
+      throw e;
     }
   }
 }

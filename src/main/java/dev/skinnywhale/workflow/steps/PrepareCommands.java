@@ -23,7 +23,17 @@ public final class PrepareCommands {
   private PrepareCommands() {}
 
   public static List<ProbeCommand> of(List<String> texts, Optional<RunFile> runFile, RootFs fs) {
-    boolean shell = fs.resolve("/bin/sh").found();
+    return of(texts, runFile, hasShell(fs));
+  }
+
+  /** Whether the commands run through the image's shell: whether {@code fs} has a /bin/sh. */
+  public static boolean hasShell(RootFs fs) {
+    return fs.resolve("/bin/sh").found();
+  }
+
+  /** The commands as they run in an image that has a shell or has none. */
+  public static List<ProbeCommand> of(
+      List<String> texts, Optional<RunFile> runFile, boolean shell) {
     List<ProbeCommand> out = new ArrayList<>();
     try {
       for (String text : texts) {

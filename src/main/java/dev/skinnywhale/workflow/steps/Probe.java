@@ -32,6 +32,8 @@ public record Probe(Run run, Prober prober) {
           + " 'HEALTHCHECK NONE'), or probe with --run";
 
   /**
+   * Runs {@code commands} (timed as the {@code probe} phase) and {@link #check checks} them.
+   *
    * @param target what the user named, for messages
    * @param image the image the probe containers are made from
    */
@@ -42,20 +44,36 @@ public record Probe(Run run, Prober prober) {
       ProbeOptions options,
       boolean expectTimeout)
       throws IOException {
+    List<ProbeRun> ran =
+        run.steps().timed("probe", () -> run(image, commands, options, expectTimeout));
+    return check(target, commands, ran, expectTimeout);
+  }
+
+  /**
+   * Runs {@code commands}, side by side when they are independent, saying each as it starts and
+   * timing nothing (so it can run beside another step): the runs in order, ending with the first
+   * that did not succeed.
+   */
+  public List<ProbeRun> run(
+      String image, List<ProbeCommand> commands, ProbeOptions options, boolean expectTimeout)
+      throws IOException {
     List<Parallel.Task<ProbeRun>> tasks = new ArrayList<>();
     for (ProbeCommand command : commands) {
       tasks.add(() -> prober.trace(image, command, options));
     }
-    List<ProbeRun> ran =
-        run.steps()
-            .timed(
-                "probe",
-                () ->
-                    sideBySide(run, commands, options)
-                        .map(
-                            tasks,
-                            i -> run.steps().say("probing `" + commands.get(i).text() + "`"),
-                            p -> !p.succeeded(expectTimeout)));
+    return sideBySide(run, commands, options)
+        .map(
+            tasks,
+            i -> run.steps().say("probing `" + commands.get(i).text() + "`"),
+            p -> !p.succeeded(expectTimeout));
+  }
+
+  /**
+   * The runs {@link #run} gave for {@code commands}, once each run's notes are warned about: a
+   * command that did not succeed in the source ends the build before anything is made.
+   */
+  public List<ProbeRun> check(
+      String target, List<ProbeCommand> commands, List<ProbeRun> ran, boolean expectTimeout) {
     List<ProbeRun> probes = new ArrayList<>();
     for (int i = 0; i < ran.size(); i++) {
       ProbeCommand command = commands.get(i);
