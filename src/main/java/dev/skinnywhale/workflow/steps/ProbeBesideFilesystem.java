@@ -22,9 +22,12 @@ import java.util.Optional;
  * waits for the other: both only read the source. The commands are made as they would run in an
  * image with a shell; when the filesystem shows the image has none ({@link
  * PrepareCommands#hasShell}), they run again as their argv, one after the other, so the probes are
- * always those of the commands as they run in the image. The {@code commit} and {@code probe}
+ * always those of the commands as they run in the image (a guessed probe that could not run at all,
+ * as LD_DEBUG's without a shell, is dropped the same way). The {@code commit} and {@code probe}
  * phases count only the time the run still waited for them after the filesystem's part ended. When
- * either side fails the other has ended first; a filesystem whose probes failed is closed.
+ * either side fails the other has ended first (a failed read is reported once the probes ended); a
+ * filesystem whose probes failed is closed. A failure of what needs only the filesystem is reported
+ * before a failed probe's.
  */
 public record ProbeBesideFilesystem(Run run, ReadFilesystem.Mode mode) {
   /** What is done with the filesystem while the probes still run. */
@@ -92,7 +95,7 @@ public record ProbeBesideFilesystem(Run run, ReadFilesystem.Mode mode) {
     }
     run.steps().add("probe", Duration.ZERO);
     Instant start = clock.instant();
-    record Probed(String image, List<ProbeRun> ran) {}
+    record Probed(String image, List<ProbeRun> ran, Optional<Exception> failure) {}
     record Read<T>(RootFs fs, T then) {}
     Parallel.Pair<Probed, Read<T>> both =
         Parallel.both(
@@ -104,7 +107,12 @@ public record ProbeBesideFilesystem(Run run, ReadFilesystem.Mode mode) {
                 committed[0] = clock.instant();
               }
               try {
-                return new Probed(image, probe.run(image, guessed, options, expectTimeout));
+                return new Probed(
+                    image, probe.run(image, guessed, options, expectTimeout), Optional.empty());
+              } catch (IOException | RuntimeException e) {
+                // a guess that was wrong may fail to start at all (LD_DEBUG runs the shell as
+                // the container's own entrypoint): decided once the filesystem is known
+                return new Probed(image, List.of(), Optional.of(e));
               } finally {
                 probed[0] = clock.instant();
               }
@@ -149,6 +157,13 @@ public record ProbeBesideFilesystem(Run run, ReadFilesystem.Mode mode) {
       List<ProbeCommand> actual = commands.as(PrepareCommands.hasShell(fs));
       List<ProbeRun> probes;
       if (actual.equals(guessed)) {
+        Optional<Exception> failure = both.first().failure();
+        if (failure.isPresent() && failure.get() instanceof IOException io) {
+          throw io;
+        }
+        if (failure.isPresent()) {
+          throw (RuntimeException) failure.get();
+        }
         probes = probe.check(target, actual, both.first().ran(), expectTimeout);
       } else {
         run.reporter().debug("the image has no /bin/sh: the commands run as their own argv");

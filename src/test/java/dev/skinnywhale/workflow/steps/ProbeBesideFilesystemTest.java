@@ -119,6 +119,64 @@ class ProbeBesideFilesystemTest {
   }
 
   @Test
+  void run_guessedProbeCannotRunInAnImageWithoutAShell_droppedAndRunAsArgv() throws Exception {
+    failFirstProbe();
+    try (Run run = Run.open(engine, reporter, CLOCK)) {
+      Source source = StepFixture.image(run);
+      var done =
+          step(run)
+              .run(
+                  source,
+                  "base:1",
+                  Prober.choose(run, source, false),
+                  COMMANDS,
+                  OPTIONS,
+                  false,
+                  fs -> 1);
+      done.fs().close();
+      assertEquals(List.of(ProbeCommand.argv("app --selftest")), done.commands());
+      assertEquals(1, done.probes().size());
+    }
+  }
+
+  @Test
+  void run_probeCannotRunInAnImageWithAShell_thatFailure() throws Exception {
+    engine.imageFiles.put("/usr/bin/sh", bytes("sh"));
+    failFirstProbe();
+    try (Run run = Run.open(engine, reporter, CLOCK)) {
+      Source source = StepFixture.image(run);
+      EngineException e =
+          assertThrows(
+              EngineException.class,
+              () ->
+                  step(run)
+                      .run(
+                          source,
+                          "base:1",
+                          Prober.choose(run, source, false),
+                          COMMANDS,
+                          OPTIONS,
+                          false,
+                          fs -> 1));
+      assertEquals("exec: /bin/sh: no such file", e.getMessage());
+      assertEquals(List.of(), spooled(run), "the filesystem's spool file was left");
+    }
+  }
+
+  /** The first probe container fails as the engine fails one whose entrypoint is missing. */
+  private void failFirstProbe() {
+    java.util.concurrent.atomic.AtomicBoolean failed =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    engine.inFlight.put(
+        "wait",
+        () -> {
+          if (failed.compareAndSet(false, true)) {
+            throw new EngineException("exec: /bin/sh: no such file");
+          }
+        });
+  }
+
+  @Test
   void run_container_commitAndProbeBesideTheExport() throws Exception {
     engine.containerFiles.putAll(engine.imageFiles);
     engine.containerFiles.put("/usr/bin/sh", bytes("sh"));
