@@ -29,9 +29,14 @@ class LauncherTest {
   }
 
   private List<String> run(Map<String, String> env, String... args) throws Exception {
+    return run(LAUNCHER, env, args);
+  }
+
+  private List<String> run(Path launcher, Map<String, String> env, String... args)
+      throws Exception {
     ProcessBuilder pb = new ProcessBuilder();
     pb.command().add("sh");
-    pb.command().add(LAUNCHER.toString());
+    pb.command().add(launcher.toString());
     pb.command().addAll(List.of(args));
     Map<String, String> e = pb.environment();
     e.remove("JAVA_OPTS");
@@ -96,5 +101,53 @@ class LauncherTest {
     assertEquals(
         List.of("-Xmx512m", "-Djava.io.tmpdir=/var/tmp", "-Dp=" + dir + "/*", "-jar", jar(), "x"),
         run(Map.of("JAVA_OPTS", "-Dp=" + dir + "/*"), "x"));
+  }
+
+  /** A copy of the launcher in a directory of its own, with an archive made for {@code forJar}. */
+  private Path launcherWithArchive(String forJar, String forJava) throws IOException {
+    Path home = Files.createDirectory(dir.resolve("home")).toRealPath();
+    Path launcher = Files.copy(LAUNCHER, home.resolve("skinnywhale"));
+    Files.writeString(home.resolve("skinnywhale.jsa"), "");
+    Files.writeString(
+        home.resolve("skinnywhale.jsa.for"),
+        (forJar == null ? home.resolve("skinnywhale.jar").toString() : forJar)
+            + "\n"
+            + (forJava == null ? fakeJava.toRealPath().toString() : forJava)
+            + "\n");
+    return launcher;
+  }
+
+  @Test
+  void anArchiveMadeForThisJarAndJava_handedToTheJvm() throws Exception {
+    Path launcher = launcherWithArchive(null, null);
+    Path home = launcher.getParent();
+    assertEquals(
+        List.of(
+            "-Xmx512m",
+            "-Djava.io.tmpdir=/var/tmp",
+            "-Xshare:auto",
+            "-XX:SharedArchiveFile=" + home.resolve("skinnywhale.jsa"),
+            "-Xlog:cds=off",
+            "-Xlog:cds+dynamic=off",
+            "-Dx=1",
+            "-jar",
+            home.resolve("skinnywhale.jar").toString(),
+            "x"),
+        run(launcher, Map.of("JAVA_OPTS", "-Dx=1"), "x"));
+  }
+
+  @Test
+  void anArchiveMadeForAnotherJarOrJava_leftOut() throws Exception {
+    Path launcher = launcherWithArchive("/elsewhere/skinnywhale.jar", null);
+    String jar = launcher.getParent().resolve("skinnywhale.jar").toString();
+    List<String> plain = List.of("-Xmx512m", "-Djava.io.tmpdir=/var/tmp", "-jar", jar, "x");
+    assertEquals(plain, run(launcher, Map.of(), "x"));
+    Files.writeString(
+        launcher.resolveSibling("skinnywhale.jsa.for"), jar + "\n/usr/lib/jvm/other/bin/java\n");
+    assertEquals(plain, run(launcher, Map.of(), "x"));
+    Files.writeString(launcher.resolveSibling("skinnywhale.jsa.for"), jar + "\n");
+    assertEquals(plain, run(launcher, Map.of(), "x"));
+    Files.delete(launcher.resolveSibling("skinnywhale.jsa.for"));
+    assertEquals(plain, run(launcher, Map.of(), "x"));
   }
 }
