@@ -80,15 +80,25 @@ final class LibraryLiterals {
     return false;
   }
 
+  /** The bytes of {@code [A-Za-z0-9._+/-]}: a table, for the scan looks at every byte. */
+  private static final boolean[] NAME_BYTES = new boolean[256];
+
+  static {
+    for (int b = 0; b < 256; b++) {
+      NAME_BYTES[b] =
+          (b >= 'a' && b <= 'z')
+              || (b >= 'A' && b <= 'Z')
+              || (b >= '0' && b <= '9')
+              || b == '.'
+              || b == '_'
+              || b == '+'
+              || b == '-'
+              || b == '/';
+    }
+  }
+
   private static boolean isNameByte(int b) {
-    return (b >= 'a' && b <= 'z')
-        || (b >= 'A' && b <= 'Z')
-        || (b >= '0' && b <= '9')
-        || b == '.'
-        || b == '_'
-        || b == '+'
-        || b == '-'
-        || b == '/';
+    return NAME_BYTES[b];
   }
 
   /** {@code NAME.so[.N...]}, bare or as the last component of an absolute path. */

@@ -3,6 +3,7 @@ package dev.skinnywhale.linker;
 import dev.skinnywhale.elf.ElfFormatException;
 import dev.skinnywhale.elf.ElfInfo;
 import dev.skinnywhale.elf.ElfReader;
+import dev.skinnywhale.rootfs.Blob;
 import dev.skinnywhale.rootfs.FsNode;
 import dev.skinnywhale.rootfs.FsPath;
 import dev.skinnywhale.rootfs.Resolution;
@@ -19,10 +20,21 @@ import java.util.Optional;
 /**
  * The image's files as the loader and the kernel see them: paths looked up with '..' taken
  * physically, and what each regular file is (ELF headers, a {@code #!} line), read once per real
- * path. Not thread-safe.
+ * path, and once per content however many resolvers ask: a run makes a resolver per closure and per
+ * round of the keep plan's expansion, and each used to read and parse every ELF file again (a JRE's
+ * 30 MB of read-only segments scanned for library literals four or five times). Not thread-safe;
+ * the memo by content is.
  */
 final class ImageFiles {
   private static final int HEAD = 2 + Shebang.MAX_LINE;
+
+  /**
+   * What a content is, by the content object itself (a file's bytes never change under it); weakly
+   * held, so it goes with the filesystem. What it is depends on its bytes alone, so a run's
+   * resolvers share it; a content that could not be read is not kept (the next reader tries again).
+   */
+  private static final Map<Blob, FileContent> BY_CONTENT =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
 
   private final RootFs fs;
   private final ElfReader reader = new ElfReader();
@@ -52,10 +64,25 @@ final class ImageFiles {
     if (file.isEmpty()) {
       return new FileContent.Other();
     }
+    Blob blob = file.get().content();
+    FileContent known = BY_CONTENT.get(blob);
+    if (known != null) {
+      return known;
+    }
+    FileContent c = parse(blob);
+    if (!(c instanceof FileContent.Broken b && b.reason().startsWith(CANNOT_READ))) {
+      BY_CONTENT.put(blob, c);
+    }
+    return c;
+  }
+
+  private static final String CANNOT_READ = "cannot read: ";
+
+  private FileContent parse(Blob blob) {
     try {
-      ByteBuffer head = file.get().content().read(HEAD);
+      ByteBuffer head = blob.read(HEAD);
       if (ElfReader.hasElfMagic(head)) {
-        ByteBuffer whole = file.get().content().read(file.get().size());
+        ByteBuffer whole = blob.read(blob.size());
         return new FileContent.Elf(reader.read(whole));
       }
       Optional<Shebang> shebang = Shebang.parse(head);
@@ -66,7 +93,7 @@ final class ImageFiles {
     } catch (ElfFormatException e) {
       return new FileContent.Broken("ELF: " + e.getMessage());
     } catch (IOException e) {
-      return new FileContent.Broken("cannot read: " + e.getMessage());
+      return new FileContent.Broken(CANNOT_READ + e.getMessage());
     }
   }
 

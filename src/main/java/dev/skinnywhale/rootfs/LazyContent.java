@@ -23,7 +23,12 @@ import java.util.Set;
  * for it (the closure resolver, the package reader, the layer writer), and a blob read after that
  * is a window on the spool file. {@link #prefetch} fetches many paths in one call; a blob read
  * before its path was prefetched fetches that path alone. Thread-safe. Closing it deletes the spool
- * file.
+ * file; {@link #release} deletes it too, and what is read after that is fetched again.
+ *
+ * <p>Reads of up to {@value #MAX_HEAP_READ} bytes are copied to the heap, larger ones mapped: a
+ * mapping keeps the spool file's pages, which are dirty, alive until the buffer is collected, and
+ * the engine writes back every dirty page of the disk before it creates a container (measured here:
+ * 400 MB of them make a {@code docker create} take 0.65 s instead of 30 ms).
  */
 public final class LazyContent implements Closeable {
   /** Where content comes from: each asked path's bytes, in any order, each once at most. */
@@ -38,17 +43,47 @@ public final class LazyContent implements Closeable {
     void accept(String path, long size, InputStream in) throws IOException;
   }
 
+  /** The most bytes a read copies to the heap rather than maps. */
+  static final long MAX_HEAP_READ = 32L << 20;
+
   private final Source source;
-  private final Path spool;
-  private final FileChannel channel;
+  private final Path spoolDir;
+  private Path spool;
+  private FileChannel channel;
   private final Map<String, Long> expected = new HashMap<>();
   private final Map<String, long[]> spooled = new HashMap<>();
   private long fetches;
 
   public LazyContent(Source source, Path spoolDir) throws IOException {
     this.source = source;
-    this.spool = Files.createTempFile(spoolDir, "skinnywhale-content-", ".bin");
+    this.spoolDir = spoolDir;
+    this.spool = newSpool(spoolDir);
     this.channel = FileChannel.open(spool, StandardOpenOption.READ, StandardOpenOption.WRITE);
+  }
+
+  private static Path newSpool(Path dir) throws IOException {
+    return Files.createTempFile(dir, "skinnywhale-content-", ".bin");
+  }
+
+  /**
+   * Deletes what was fetched so far (once a slim layer is written, its content is not needed again,
+   * and its dirty pages would hold up the engine's next container create); a blob read after this
+   * fetches its path again. A stream opened before fails on its next read.
+   */
+  public synchronized void release() throws IOException {
+    if (spooled.isEmpty()) {
+      return;
+    }
+    FileChannel old = channel;
+    Path oldSpool = spool;
+    spool = newSpool(spoolDir);
+    channel = FileChannel.open(spool, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    spooled.clear();
+    try {
+      old.close();
+    } finally {
+      Files.deleteIfExists(oldSpool);
+    }
   }
 
   /** The content of the regular file at {@code path}, {@code size} bytes as its index says. */
@@ -155,8 +190,19 @@ public final class LazyContent implements Closeable {
       if (n <= head.length) {
         return ByteBuffer.wrap(head, 0, (int) n).slice().asReadOnlyBuffer();
       }
-      long[] r = region(path);
-      return channel.map(FileChannel.MapMode.READ_ONLY, r[0], n);
+      synchronized (LazyContent.this) {
+        long[] r = region(path);
+        if (n > MAX_HEAP_READ) {
+          return channel.map(FileChannel.MapMode.READ_ONLY, r[0], n);
+        }
+        ByteBuffer buf = ByteBuffer.allocate((int) n);
+        while (buf.hasRemaining()) {
+          if (channel.read(buf, r[0] + buf.position()) < 0) {
+            throw new IOException("the spool file ends inside " + path);
+          }
+        }
+        return buf.flip().asReadOnlyBuffer();
+      }
     }
 
     @Override
@@ -167,7 +213,12 @@ public final class LazyContent implements Closeable {
       if (head.length == size) {
         return new java.io.ByteArrayInputStream(head);
       }
-      long[] r = region(path);
+      long[] r;
+      FileChannel in;
+      synchronized (LazyContent.this) {
+        r = region(path);
+        in = channel;
+      }
       return new InputStream() {
         private long pos;
 
@@ -185,8 +236,7 @@ public final class LazyContent implements Closeable {
           if (pos >= size) {
             return -1;
           }
-          int got =
-              channel.read(ByteBuffer.wrap(b, off, (int) Math.min(len, size - pos)), r[0] + pos);
+          int got = in.read(ByteBuffer.wrap(b, off, (int) Math.min(len, size - pos)), r[0] + pos);
           if (got < 0) {
             throw new IOException("the spool file ends inside " + path);
           }

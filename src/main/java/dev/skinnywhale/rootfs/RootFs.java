@@ -28,6 +28,9 @@ public final class RootFs implements Closeable {
   @FunctionalInterface
   public interface Prefetcher {
     void prefetch(Collection<String> regularFiles) throws IOException;
+
+    /** Lets go of the content fetched so far; what is read after is fetched again. */
+    default void release() throws IOException {}
   }
 
   private final NavigableMap<String, FsNode> nodes;
@@ -108,6 +111,15 @@ public final class RootFs implements Closeable {
     if (!files.isEmpty()) {
       prefetcher.prefetch(files);
     }
+  }
+
+  /**
+   * Lets go of the content a lazily read filesystem has fetched so far (its spool file), when what
+   * needed it is done (the slim layer is written); a read after this fetches again. A no-op where
+   * content is not read lazily.
+   */
+  public void release() throws IOException {
+    prefetcher.release();
   }
 
   /** {@link #prefetch} of every regular file at or below {@code dir}. */

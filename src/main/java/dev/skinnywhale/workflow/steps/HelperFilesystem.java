@@ -2,28 +2,18 @@ package dev.skinnywhale.workflow.steps;
 
 import dev.skinnywhale.docker.ContainerSpec;
 import dev.skinnywhale.docker.DockerEngine;
-import dev.skinnywhale.docker.ExecStream;
 import dev.skinnywhale.rootfs.FsIndex;
 import dev.skinnywhale.rootfs.FsNode;
 import dev.skinnywhale.rootfs.LazyContent;
-import dev.skinnywhale.rootfs.NodeMeta;
 import dev.skinnywhale.rootfs.RootFs;
-import dev.skinnywhale.tar.HelperTar;
 import dev.skinnywhale.tar.TarEntry;
-import dev.skinnywhale.tar.TarStreamReader;
-import dev.skinnywhale.tar.TarStreamWriter;
 import dev.skinnywhale.trace.TracerBinary;
+import dev.skinnywhale.workflow.run.Parallel;
 import dev.skinnywhale.workflow.run.Run;
 import dev.skinnywhale.workflow.run.Source;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,11 +50,12 @@ public final class HelperFilesystem {
 
   private final Run run;
   private final DockerEngine engine;
-  private int lists;
+  private final HelperCalls calls;
 
   public HelperFilesystem(Run run) {
     this.run = run;
     this.engine = run.engine();
+    this.calls = new HelperCalls(run);
   }
 
   /**
@@ -161,36 +152,68 @@ public final class HelperFilesystem {
     }
   }
 
-  /** The helper's nodes (before the engine-touched entries are restored); empty to export. */
+  /**
+   * What one side of {@link #indexed} found: its value, or why the helper cannot read the image.
+   */
+  private record Outcome<T>(T value, Unreadable unreadable) {}
+
+  private <T> Outcome<T> outcome(Call<T> call) throws IOException {
+    try {
+      return new Outcome<>(call.call(), null);
+    } catch (Unreadable e) {
+      return new Outcome<>(null, e);
+    }
+  }
+
+  /** A started helper: its container, the handle that removes it, its index. */
+  private record Started(String id, Runnable remove, FsIndex.Listing listing) {}
+
+  /**
+   * The helper's nodes (before the engine-touched entries are restored); empty to export. What an
+   * export shows at the mount points is read from a second container of the image, created and
+   * never started, beside the helper's start and index: the engine serialises the archive calls of
+   * one container, and those seven calls would otherwise hold up the helper's start (about half a
+   * second on a 2-core machine).
+   */
   private Optional<RootFs> indexed(String image, byte[] tracer, String reference)
       throws IOException {
-    String id =
-        engine.createContainer(
-            new ContainerSpec(
-                image,
-                // longer than a run's probes may take (it is removed with the run)
-                Optional.of(List.of(TRACER, "wait", String.valueOf(WAIT_SECONDS))),
-                Optional.of(List.of()),
-                List.of(),
-                Optional.of("0:0"),
-                // the image's own, which the engine makes when missing, as for an export
-                Optional.empty(),
-                "none",
-                run.labels("helper")));
-    Runnable remove =
-        run.cleanup()
-            .add(
-                "helper container " + id.substring(0, Math.min(12, id.length())),
-                () -> engine.removeContainer(id));
+    ContainerSpec spec =
+        new ContainerSpec(
+            image,
+            // longer than a run's probes may take (it is removed with the run)
+            Optional.of(List.of(TRACER, "wait", String.valueOf(WAIT_SECONDS))),
+            Optional.of(List.of()),
+            List.of(),
+            Optional.of("0:0"),
+            // the image's own, which the engine makes when missing, as for an export
+            Optional.empty(),
+            "none",
+            run.labels("helper"));
+    Parallel.Pair<Outcome<List<FsNode>>, Outcome<Started>> sides =
+        Parallel.both(
+            () -> outcome(() -> mountPoints(spec)),
+            () -> outcome(() -> started(spec, tracer)),
+            side -> {
+              if (side.value() != null) {
+                side.value().remove().run();
+              }
+            });
+    Outcome<List<FsNode>> mounts = sides.first();
+    Outcome<Started> helper = sides.second();
+    Unreadable unreadable = helper.unreadable() != null ? helper.unreadable() : mounts.unreadable();
+    if (unreadable != null) {
+      exporting(reference, unreadable);
+      if (helper.value() != null) {
+        helper.value().remove().run();
+      }
+      return Optional.empty();
+    }
+    String id = helper.value().id();
+    Runnable remove = helper.value().remove();
+    FsIndex.Listing listing = helper.value().listing();
+    List<FsNode> mounted = mounts.value();
     LazyContent content = null;
     try {
-      List<FsNode> mounted =
-          attempt("its mount points", () -> MountPoints.read(engine, id))
-              .orElseThrow(() -> new Unreadable("much below its mount points"));
-      if (attempt("its " + DIR, () -> MountPoints.entry(engine, id, DIR)).isPresent()) {
-        throw new Unreadable("it has a " + DIR + " of its own");
-      }
-      FsIndex.Listing listing = attempt("the index", () -> index(id, tracer));
       Optional<String> other =
           listing.entries().stream()
               .filter(e -> e.mountPoint() && !MountPoints.covers(e.path()))
@@ -204,10 +227,11 @@ public final class HelperFilesystem {
       attempt(
           "its owners' names",
           () -> {
-            ownerNames(id, listing, users, groups);
+            calls.ownerNames(id, listing, users, groups);
             return null;
           });
-      LazyContent lazy = new LazyContent((paths, sink) -> fetch(id, paths, sink), run.tempDir());
+      LazyContent lazy =
+          new LazyContent((paths, sink) -> calls.fetch(id, paths, sink), run.tempDir());
       content = lazy;
       List<FsNode> nodes = new ArrayList<>();
       for (FsNode n : FsIndex.nodes(listing, users, groups, lazy::blob)) {
@@ -226,7 +250,17 @@ public final class HelperFilesystem {
                   remove.run();
                 }
               },
-              lazy::prefetch);
+              new RootFs.Prefetcher() {
+                @Override
+                public void prefetch(java.util.Collection<String> files) throws IOException {
+                  lazy.prefetch(files);
+                }
+
+                @Override
+                public void release() throws IOException {
+                  lazy.release();
+                }
+              });
       content = null; // fs owns it now
       try {
         SourceReader.requireUsable(fs, reference);
@@ -236,8 +270,7 @@ public final class HelperFilesystem {
       }
       return Optional.of(fs);
     } catch (Unreadable e) {
-      run.reporter()
-          .debug("the helper cannot read " + reference + " (" + e.getMessage() + "): exporting it");
+      exporting(reference, e);
       remove.run();
       return Optional.empty();
     } catch (IOException | RuntimeException e) {
@@ -249,18 +282,48 @@ public final class HelperFilesystem {
     }
   }
 
-  /** Starts the helper and takes its index. */
-  private FsIndex.Listing index(String id, byte[] tracer) throws IOException {
-    engine.copyInto(id, "/", new ByteArrayInputStream(helperDir(tracer)));
-    engine.start(id);
-    try (ExecStream out =
-        engine.execStream(
-            id, List.of(TRACER, "index", "--head", String.valueOf(HEAD), "--exclude", DIR))) {
-      FsIndex.Listing listing = new FsIndex().read(out);
-      out.transferTo(OutputStreamSink.NULL);
-      checkExit(out, "index");
-      return listing;
+  private void exporting(String reference, Unreadable why) {
+    run.reporter()
+        .debug("the helper cannot read " + reference + " (" + why.getMessage() + "): exporting it");
+  }
+
+  /** The helper created, started and indexed; removed again when that fails. */
+  private Started started(ContainerSpec spec, byte[] tracer) throws IOException, Unreadable {
+    String id = engine.createContainer(spec);
+    Runnable remove = removal(id);
+    try {
+      return new Started(id, remove, attempt("the index", () -> calls.index(id, tracer)));
+    } catch (IOException | Unreadable | RuntimeException e) {
+      remove.run();
+      throw e;
     }
+  }
+
+  /**
+   * The nodes at the mount points of a container of the image that is created but never started,
+   * which is removed again before this returns; Unreadable when it has a {@link #DIR} of its own.
+   */
+  private List<FsNode> mountPoints(ContainerSpec spec) throws IOException, Unreadable {
+    String id = engine.createContainer(spec);
+    Runnable remove = removal(id);
+    try {
+      List<FsNode> mounted =
+          attempt("its mount points", () -> MountPoints.read(engine, id))
+              .orElseThrow(() -> new Unreadable("much below its mount points"));
+      if (attempt("its " + DIR, () -> MountPoints.entry(engine, id, DIR)).isPresent()) {
+        throw new Unreadable("it has a " + DIR + " of its own");
+      }
+      return mounted;
+    } finally {
+      remove.run();
+    }
+  }
+
+  private Runnable removal(String id) {
+    return run.cleanup()
+        .add(
+            "helper container " + id.substring(0, Math.min(12, id.length())),
+            () -> engine.removeContainer(id));
   }
 
   /**
@@ -284,135 +347,5 @@ public final class HelperFilesystem {
       return fs;
     }
     return fs.withNodes(fs.nodes().map(n -> replaced.getOrDefault(n.path(), n)).toList());
-  }
-
-  private static byte[] helperDir(byte[] tracer) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    TarStreamWriter tar = new TarStreamWriter(bytes);
-    tar.addDirectory(DIR.substring(1), NodeMeta.of(0700));
-    tar.addFile(
-        TRACER.substring(1),
-        new NodeMeta(0755, 0, 0, "", "", Instant.EPOCH, Map.of()),
-        tracer.length,
-        new ByteArrayInputStream(tracer));
-    tar.finish();
-    return bytes.toByteArray();
-  }
-
-  /**
-   * The engine's names of the listing's owners: an empty file per distinct (uid, gid) copied in,
-   * then the directory copied out, whose headers the engine fills in as an export's.
-   */
-  private void ownerNames(
-      String id, FsIndex.Listing listing, Map<Long, String> users, Map<Long, String> groups)
-      throws IOException {
-    Set<List<Long>> owners = new LinkedHashSet<>();
-    owners.add(List.of(0L, 0L));
-    for (FsIndex.Entry e : listing.entries()) {
-      owners.add(List.of(e.uid(), e.gid()));
-      if (owners.size() > MAX_OWNERS) {
-        throw new IOException("more than " + MAX_OWNERS + " owners");
-      }
-    }
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    TarStreamWriter tar = new TarStreamWriter(bytes);
-    String dir = DIR.substring(1) + "/owners";
-    tar.addDirectory(dir, NodeMeta.of(0700));
-    for (List<Long> o : owners) {
-      NodeMeta meta = new NodeMeta(0600, o.get(0), o.get(1), "", "", Instant.EPOCH, Map.of());
-      tar.addFile(dir + "/" + o.get(0) + "-" + o.get(1), meta, 0, InputStream.nullInputStream());
-    }
-    tar.finish();
-    engine.copyInto(id, "/", new ByteArrayInputStream(bytes.toByteArray()));
-    try (TarStreamReader entries = new TarStreamReader(engine.copyOut(id, "/" + dir))) {
-      for (Optional<TarEntry> e = entries.next(); e.isPresent(); e = entries.next()) {
-        NodeMeta m = e.get().meta();
-        if (e.get().type() == TarEntry.Type.FILE) {
-          users.putIfAbsent(m.uid(), m.userName());
-          groups.putIfAbsent(m.gid(), m.groupName());
-        }
-      }
-    }
-  }
-
-  /**
-   * One batch, one {@code tar} call streaming it all: the paths as its arguments when they are
-   * ASCII and short enough for the engine's JSON and the kernel's argument limit, else a list
-   * copied in as a file first.
-   */
-  private void fetch(String id, List<String> paths, LazyContent.Sink sink) throws IOException {
-    List<String> argv = new ArrayList<>(List.of(TRACER, "tar"));
-    long bytes = 0;
-    boolean plain = true;
-    for (String p : paths) {
-      bytes += p.length() + 1;
-      plain &= p.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
-    }
-    if (plain && bytes <= MAX_ARGV_BYTES) {
-      argv.add("--");
-      argv.addAll(paths);
-    } else {
-      argv.addAll(List.of("--from", listFile(id, paths)));
-    }
-    run.reporter()
-        .debug(
-            "reading "
-                + (paths.size() == 1 ? paths.get(0) : paths.size() + " files")
-                + " from the helper container");
-    try (ExecStream out = engine.execStream(id, argv)) {
-      HelperTar.read(new NonClosing(out), paths, sink);
-      out.transferTo(OutputStreamSink.NULL);
-      checkExit(out, "tar");
-    }
-  }
-
-  /** The paths NUL-separated in a file of the helper's directory; its path there. */
-  private String listFile(String id, List<String> paths) throws IOException {
-    ByteArrayOutputStream list = new ByteArrayOutputStream();
-    for (String p : paths) {
-      list.write(p.getBytes(StandardCharsets.ISO_8859_1));
-      list.write(0);
-    }
-    String name = DIR + "/list-" + (++lists);
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    TarStreamWriter tar = new TarStreamWriter(bytes);
-    byte[] text = list.toByteArray();
-    tar.addFile(
-        name.substring(1),
-        new NodeMeta(0600, 0, 0, "", "", Instant.EPOCH, Map.of()),
-        text.length,
-        new ByteArrayInputStream(text));
-    tar.finish();
-    engine.copyInto(id, "/", new ByteArrayInputStream(bytes.toByteArray()));
-    return name;
-  }
-
-  private static void checkExit(ExecStream out, String mode) throws IOException {
-    Optional<Integer> code = out.exitCode();
-    if (code.isEmpty() || code.get() != 0) {
-      throw new IOException(
-          "the helper's "
-              + mode
-              + " ended with "
-              + code.map(c -> "exit code " + c).orElse("no exit code")
-              + ": "
-              + out.stderr().strip());
-    }
-  }
-
-  /** Lets the reader close its view without closing the exec stream, still read to its end. */
-  private static final class NonClosing extends java.io.FilterInputStream {
-    NonClosing(InputStream in) {
-      super(in);
-    }
-
-    @Override
-    public void close() {}
-  }
-
-  private static final class OutputStreamSink {
-    static final java.io.OutputStream NULL = java.io.OutputStream.nullOutputStream();
-
-    private OutputStreamSink() {}
   }
 }

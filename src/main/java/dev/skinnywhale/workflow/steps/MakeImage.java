@@ -9,6 +9,7 @@ import dev.skinnywhale.assemble.Rewrites;
 import dev.skinnywhale.image.DockerArchiveWriter;
 import dev.skinnywhale.image.ImageConfigs;
 import dev.skinnywhale.image.Layer;
+import dev.skinnywhale.image.WriterStream;
 import dev.skinnywhale.rootfs.RootFs;
 import dev.skinnywhale.workflow.run.Reporter;
 import dev.skinnywhale.workflow.run.Run;
@@ -82,6 +83,10 @@ public record MakeImage(Run run) {
     Layer layer =
         phases.run(
             "assemble", "writing the slim layer", () -> new LayerBuilder().write(toWrite, tempDir));
+    // Nothing reads the content again (what does fetches it anew): the engine writes back every
+    // dirty page of the disk before its next container create (the verification's), and a
+    // helper's spool holds as many as the layer does.
+    fs.release();
     ObjectNode config =
         ImageConfigs.forSlimImage(
             source.imageConfig(),
@@ -97,20 +102,14 @@ public record MakeImage(Run run) {
                 "loading the slim image for verification",
                 () -> loadUntagged(config, layer));
       }
+      Files.deleteIfExists(layer.path());
       return new Made(assembly, layer.size(), Optional.of(digest), engineImage);
     }
-    Path archive = tempDir.resolve("image.tar");
-    phases.run(
-        "assemble",
-        "writing the image archive",
-        () -> {
-          writeArchive(archive, config, layer, tag);
-          return null;
-        });
     long size =
         phases.run(
-            "load", "loading " + tag + " into the engine", () -> load(archive, tag, source, layer));
-    Files.deleteIfExists(archive);
+            "load", "loading " + tag + " into the engine", () -> load(config, layer, tag, source));
+    // as the spool: loaded, the layer file only holds up the next container create
+    Files.deleteIfExists(layer.path());
     return new Made(assembly, size, Optional.empty(), tag);
   }
 
@@ -120,27 +119,30 @@ public record MakeImage(Run run) {
     if (run.engine().findImage(id).isPresent()) {
       return id;
     }
-    Path archive = run.tempDir().resolve("verify.tar");
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(archive), 1 << 16)) {
-      new DockerArchiveWriter().write(out, config, layer, List.of());
-    }
     run.cleanup().add("temporary image " + id, () -> run.engine().removeImage(id));
-    try (InputStream in = Files.newInputStream(archive)) {
-      run.engine().load(in);
-    } finally {
-      Files.deleteIfExists(archive);
-    }
+    loadArchive(config, layer, List.of());
     return id;
   }
 
-  private static void writeArchive(Path file, ObjectNode config, Layer layer, String tag)
-      throws IOException {
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
-      new DockerArchiveWriter().write(out, config, layer, List.of(tag));
+  /**
+   * Loads the archive of the slim image as it is written, through a pipe: no copy of the layer is
+   * spooled to disk (for a JRE's 180 MB layer, a second 180 MB the disk has to write back while the
+   * engine writes its own), and the layer's digest is left to the engine to check.
+   */
+  private void loadArchive(ObjectNode config, Layer layer, List<String> tags) throws IOException {
+    try (InputStream in =
+        WriterStream.start(
+            "skinnywhale-archive",
+            out -> {
+              try (OutputStream buffered = new BufferedOutputStream(out, 1 << 16)) {
+                new DockerArchiveWriter().write(buffered, config, layer, tags, false);
+              }
+            })) {
+      run.engine().load(in);
     }
   }
 
-  private long load(Path archive, String tag, Source source, Layer layer) throws IOException {
+  private long load(ObjectNode config, Layer layer, String tag, Source source) throws IOException {
     var existing = run.engine().findImage(tag);
     if (existing.isPresent() && existing.get().id().equals(source.imageId())) {
       throw new UnusableInputException(
@@ -155,9 +157,7 @@ public record MakeImage(Run run) {
                         + " moves to the new image (it named "
                         + old.shortId()
                         + " before)"));
-    try (InputStream in = Files.newInputStream(archive)) {
-      run.engine().load(in);
-    }
+    loadArchive(config, layer, List.of(tag));
     return run.engine().findImage(tag).map(i -> i.size()).orElse(layer.size());
   }
 }

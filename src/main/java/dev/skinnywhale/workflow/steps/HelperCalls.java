@@ -1,0 +1,190 @@
+package dev.skinnywhale.workflow.steps;
+
+import static dev.skinnywhale.workflow.steps.HelperFilesystem.DIR;
+import static dev.skinnywhale.workflow.steps.HelperFilesystem.HEAD;
+import static dev.skinnywhale.workflow.steps.HelperFilesystem.MAX_ARGV_BYTES;
+import static dev.skinnywhale.workflow.steps.HelperFilesystem.MAX_OWNERS;
+import static dev.skinnywhale.workflow.steps.HelperFilesystem.TRACER;
+
+import dev.skinnywhale.docker.DockerEngine;
+import dev.skinnywhale.docker.ExecStream;
+import dev.skinnywhale.rootfs.FsIndex;
+import dev.skinnywhale.rootfs.LazyContent;
+import dev.skinnywhale.rootfs.NodeMeta;
+import dev.skinnywhale.tar.HelperTar;
+import dev.skinnywhale.tar.TarEntry;
+import dev.skinnywhale.tar.TarStreamReader;
+import dev.skinnywhale.tar.TarStreamWriter;
+import dev.skinnywhale.workflow.run.Run;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What {@link HelperFilesystem} asks of its helper container through the engine: the tracer copied
+ * in and started, its {@code index}, the owners' names, and the content of files through its {@code
+ * tar} mode.
+ */
+final class HelperCalls {
+  private final Run run;
+  private final DockerEngine engine;
+  private int lists;
+
+  HelperCalls(Run run) {
+    this.run = run;
+    this.engine = run.engine();
+  }
+
+  /** Copies the tracer into the helper, starts it and takes its index. */
+  FsIndex.Listing index(String id, byte[] tracer) throws IOException {
+    engine.copyInto(id, "/", new ByteArrayInputStream(helperDir(tracer)));
+    engine.start(id);
+    try (ExecStream out =
+        engine.execStream(
+            id, List.of(TRACER, "index", "--head", String.valueOf(HEAD), "--exclude", DIR))) {
+      FsIndex.Listing listing = new FsIndex().read(out);
+      out.transferTo(OutputStreamSink.NULL);
+      checkExit(out, "index");
+      return listing;
+    }
+  }
+
+  private static byte[] helperDir(byte[] tracer) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    TarStreamWriter tar = new TarStreamWriter(bytes);
+    tar.addDirectory(DIR.substring(1), NodeMeta.of(0700));
+    tar.addFile(
+        TRACER.substring(1),
+        new NodeMeta(0755, 0, 0, "", "", Instant.EPOCH, Map.of()),
+        tracer.length,
+        new ByteArrayInputStream(tracer));
+    tar.finish();
+    return bytes.toByteArray();
+  }
+
+  /**
+   * The engine's names of the listing's owners: an empty file per distinct (uid, gid) copied in,
+   * then the directory copied out, whose headers the engine fills in as an export's.
+   */
+  void ownerNames(
+      String id, FsIndex.Listing listing, Map<Long, String> users, Map<Long, String> groups)
+      throws IOException {
+    Set<List<Long>> owners = new LinkedHashSet<>();
+    owners.add(List.of(0L, 0L));
+    for (FsIndex.Entry e : listing.entries()) {
+      owners.add(List.of(e.uid(), e.gid()));
+      if (owners.size() > MAX_OWNERS) {
+        throw new IOException("more than " + MAX_OWNERS + " owners");
+      }
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    TarStreamWriter tar = new TarStreamWriter(bytes);
+    String dir = DIR.substring(1) + "/owners";
+    tar.addDirectory(dir, NodeMeta.of(0700));
+    for (List<Long> o : owners) {
+      NodeMeta meta = new NodeMeta(0600, o.get(0), o.get(1), "", "", Instant.EPOCH, Map.of());
+      tar.addFile(dir + "/" + o.get(0) + "-" + o.get(1), meta, 0, InputStream.nullInputStream());
+    }
+    tar.finish();
+    engine.copyInto(id, "/", new ByteArrayInputStream(bytes.toByteArray()));
+    try (TarStreamReader entries = new TarStreamReader(engine.copyOut(id, "/" + dir))) {
+      for (Optional<TarEntry> e = entries.next(); e.isPresent(); e = entries.next()) {
+        NodeMeta m = e.get().meta();
+        if (e.get().type() == TarEntry.Type.FILE) {
+          users.putIfAbsent(m.uid(), m.userName());
+          groups.putIfAbsent(m.gid(), m.groupName());
+        }
+      }
+    }
+  }
+
+  /**
+   * One batch, one {@code tar} call streaming it all: the paths as its arguments when they are
+   * ASCII and short enough for the engine's JSON and the kernel's argument limit, else a list
+   * copied in as a file first.
+   */
+  void fetch(String id, List<String> paths, LazyContent.Sink sink) throws IOException {
+    List<String> argv = new ArrayList<>(List.of(TRACER, "tar"));
+    long bytes = 0;
+    boolean plain = true;
+    for (String p : paths) {
+      bytes += p.length() + 1;
+      plain &= p.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
+    }
+    if (plain && bytes <= MAX_ARGV_BYTES) {
+      argv.add("--");
+      argv.addAll(paths);
+    } else {
+      argv.addAll(List.of("--from", listFile(id, paths)));
+    }
+    run.reporter()
+        .debug(
+            "reading "
+                + (paths.size() == 1 ? paths.get(0) : paths.size() + " files")
+                + " from the helper container");
+    try (ExecStream out = engine.execStream(id, argv)) {
+      HelperTar.read(new NonClosing(out), paths, sink);
+      out.transferTo(OutputStreamSink.NULL);
+      checkExit(out, "tar");
+    }
+  }
+
+  /** The paths NUL-separated in a file of the helper's directory; its path there. */
+  private String listFile(String id, List<String> paths) throws IOException {
+    ByteArrayOutputStream list = new ByteArrayOutputStream();
+    for (String p : paths) {
+      list.write(p.getBytes(StandardCharsets.ISO_8859_1));
+      list.write(0);
+    }
+    String name = DIR + "/list-" + (++lists);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    TarStreamWriter tar = new TarStreamWriter(bytes);
+    byte[] text = list.toByteArray();
+    tar.addFile(
+        name.substring(1),
+        new NodeMeta(0600, 0, 0, "", "", Instant.EPOCH, Map.of()),
+        text.length,
+        new ByteArrayInputStream(text));
+    tar.finish();
+    engine.copyInto(id, "/", new ByteArrayInputStream(bytes.toByteArray()));
+    return name;
+  }
+
+  private static void checkExit(ExecStream out, String mode) throws IOException {
+    Optional<Integer> code = out.exitCode();
+    if (code.isEmpty() || code.get() != 0) {
+      throw new IOException(
+          "the helper's "
+              + mode
+              + " ended with "
+              + code.map(c -> "exit code " + c).orElse("no exit code")
+              + ": "
+              + out.stderr().strip());
+    }
+  }
+
+  /** Lets the reader close its view without closing the exec stream, still read to its end. */
+  private static final class NonClosing extends java.io.FilterInputStream {
+    NonClosing(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  private static final class OutputStreamSink {
+    static final java.io.OutputStream NULL = java.io.OutputStream.nullOutputStream();
+
+    private OutputStreamSink() {}
+  }
+}
