@@ -105,7 +105,7 @@ class LauncherTest {
 
   /** A copy of the launcher in a directory of its own, with an archive made for {@code forJar}. */
   private Path launcherWithArchive(String forJar, String forJava) throws IOException {
-    Path home = Files.createDirectory(dir.resolve("home")).toRealPath();
+    Path home = Files.createDirectory(dir.resolve("home with space")).toRealPath();
     Path launcher = Files.copy(LAUNCHER, home.resolve("skinnywhale"));
     Files.writeString(home.resolve("skinnywhale.jsa"), "");
     Files.writeString(
@@ -149,5 +149,25 @@ class LauncherTest {
     assertEquals(plain, run(launcher, Map.of(), "x"));
     Files.delete(launcher.resolveSibling("skinnywhale.jsa.for"));
     assertEquals(plain, run(launcher, Map.of(), "x"));
+  }
+
+  @Test
+  void aJarChangedSinceTheArchive_archiveLeftOut() throws Exception {
+    Path launcher = launcherWithArchive(null, null);
+    Path jar = launcher.resolveSibling("skinnywhale.jar");
+    Files.writeString(jar, "rebuilt");
+    Files.setLastModifiedTime(
+        launcher.resolveSibling("skinnywhale.jsa"), java.nio.file.attribute.FileTime.fromMillis(0));
+    assertEquals(
+        List.of("-Xmx512m", "-Djava.io.tmpdir=/var/tmp", "-jar", jar.toString(), "x"),
+        run(launcher, Map.of(), "x"));
+  }
+
+  @Test
+  void javaGivenThroughASymlink_theArchiveOfItsRealBinaryUsed() throws Exception {
+    Path launcher = launcherWithArchive(null, null);
+    Path link = Files.createSymbolicLink(dir.resolve("java-link"), fakeJava);
+    List<String> args = run(launcher, Map.of("JAVA", link.toString()), "x");
+    assertEquals("-Xshare:auto", args.get(2), args.toString());
   }
 }

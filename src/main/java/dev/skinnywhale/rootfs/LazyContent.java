@@ -74,10 +74,18 @@ public final class LazyContent implements Closeable {
     if (spooled.isEmpty()) {
       return;
     }
+    Path next = newSpool(spoolDir);
+    FileChannel nextChannel;
+    try {
+      nextChannel = FileChannel.open(next, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(next);
+      throw e;
+    }
     FileChannel old = channel;
     Path oldSpool = spool;
-    spool = newSpool(spoolDir);
-    channel = FileChannel.open(spool, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    spool = next;
+    channel = nextChannel;
     spooled.clear();
     try {
       old.close();

@@ -14,6 +14,7 @@ import dev.skinnywhale.tracelog.TracedPaths;
 import dev.skinnywhale.workflow.keep.MountContributor;
 import dev.skinnywhale.workflow.run.KeepStrategy;
 import dev.skinnywhale.workflow.run.OutputFile;
+import dev.skinnywhale.workflow.run.Parallel;
 import dev.skinnywhale.workflow.run.Reporter;
 import dev.skinnywhale.workflow.run.Run;
 import dev.skinnywhale.workflow.run.Source;
@@ -274,17 +275,28 @@ public final class Workflows {
         if (request.verify()) {
           Set<String> kept = new HashSet<>();
           made.plan().nodes().forEach(n -> kept.add(n.path()));
+          // Nothing reads the filesystem's content from here on (the verification and the
+          // summary use its metadata): what it holds (a helper container, a spool file) goes
+          // while the slim image is verified, not after.
           verification =
-              new Verify(run, prober)
-                  .verify(
-                      made.engineImage(),
-                      commands,
-                      probes,
-                      options,
-                      request.expectTimeout(),
-                      fs,
-                      kept,
-                      policy.map(p -> new Verify.Seccomp(p, table)));
+              Parallel.both(
+                      () -> {
+                        fs.close();
+                        return null;
+                      },
+                      () ->
+                          new Verify(run, prober)
+                              .verify(
+                                  made.engineImage(),
+                                  commands,
+                                  probes,
+                                  options,
+                                  request.expectTimeout(),
+                                  fs,
+                                  kept,
+                                  policy.map(p -> new Verify.Seccomp(p, table))),
+                      v -> {})
+                  .second();
         }
         Optional<SeccompResult> seccompResult = Optional.empty();
         if (seccomp.isPresent()) {

@@ -20,7 +20,6 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -83,34 +82,47 @@ public record MakeImage(Run run) {
     Layer layer =
         phases.run(
             "assemble", "writing the slim layer", () -> new LayerBuilder().write(toWrite, tempDir));
-    // Nothing reads the content again (what does fetches it anew): the engine writes back every
-    // dirty page of the disk before its next container create (the verification's), and a
-    // helper's spool holds as many as the layer does.
-    fs.release();
-    ObjectNode config =
-        ImageConfigs.forSlimImage(
-            source.imageConfig(),
-            layer.diffId(),
-            "slimmed from " + source.reference() + " by skinnywhale");
-    if (output.isPresent()) {
-      String digest = new WriteImage(run).write(config, layer, output.get(), tag, compression);
-      String engineImage = "";
-      if (loadForVerify) {
-        engineImage =
-            phases.run(
-                "load",
-                "loading the slim image for verification",
-                () -> loadUntagged(config, layer));
+    // Loaded (or written out), the layer file only holds up the next container create: the
+    // engine writes back every dirty page of the disk before it makes one.
+    try (layer) {
+      release(fs);
+      ObjectNode config =
+          ImageConfigs.forSlimImage(
+              source.imageConfig(),
+              layer.diffId(),
+              "slimmed from " + source.reference() + " by skinnywhale");
+      if (output.isPresent()) {
+        String digest = new WriteImage(run).write(config, layer, output.get(), tag, compression);
+        String engineImage = "";
+        if (loadForVerify) {
+          engineImage =
+              phases.run(
+                  "load",
+                  "loading the slim image for verification",
+                  () -> loadUntagged(config, layer));
+        }
+        return new Made(assembly, layer.size(), Optional.of(digest), engineImage);
       }
-      Files.deleteIfExists(layer.path());
-      return new Made(assembly, layer.size(), Optional.of(digest), engineImage);
+      long size =
+          phases.run(
+              "load",
+              "loading " + tag + " into the engine",
+              () -> load(config, layer, tag, source));
+      return new Made(assembly, size, Optional.empty(), tag);
     }
-    long size =
-        phases.run(
-            "load", "loading " + tag + " into the engine", () -> load(config, layer, tag, source));
-    // as the spool: loaded, the layer file only holds up the next container create
-    Files.deleteIfExists(layer.path());
-    return new Made(assembly, size, Optional.empty(), tag);
+  }
+
+  /**
+   * Lets go of the content {@code fs} has fetched (a helper's spool, as large as the kept files):
+   * nothing reads it again (what does fetches it anew), and its dirty pages would hold up the
+   * verification's container create. A failure is no reason to fail the run.
+   */
+  private void release(RootFs fs) {
+    try {
+      fs.release();
+    } catch (IOException | RuntimeException e) {
+      run.reporter().debug("the filesystem's content could not be let go of: " + e.getMessage());
+    }
   }
 
   /** Loads the slim image without a tag; removed when the run ends unless the engine had it. */
