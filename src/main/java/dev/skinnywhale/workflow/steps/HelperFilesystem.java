@@ -4,6 +4,7 @@ import dev.skinnywhale.docker.ContainerSpec;
 import dev.skinnywhale.docker.DockerEngine;
 import dev.skinnywhale.rootfs.FsIndex;
 import dev.skinnywhale.rootfs.FsNode;
+import dev.skinnywhale.rootfs.FsPath;
 import dev.skinnywhale.rootfs.LazyContent;
 import dev.skinnywhale.rootfs.RootFs;
 import dev.skinnywhale.tar.TarEntry;
@@ -240,6 +241,7 @@ public final class HelperFilesystem {
         }
       }
       nodes.addAll(mounted);
+      prefetchPackageDatabase(lazy, nodes);
       RootFs fs =
           RootFs.of(
               nodes,
@@ -280,6 +282,37 @@ public final class HelperFilesystem {
       remove.run();
       throw e;
     }
+  }
+
+  /**
+   * Fetches the package database's files (every run reads them next, {@link ReadPackages}) on a
+   * thread of its own, while the filesystem is put together and its metadata restored: the fetch
+   * only waits for the engine. A failure is left for the reader, which fetches them again; closing
+   * the content waits for the fetch to end.
+   */
+  private void prefetchPackageDatabase(LazyContent lazy, List<FsNode> nodes) {
+    List<String> files =
+        nodes.stream()
+            .filter(n -> n instanceof FsNode.RegularFile)
+            .map(FsNode::path)
+            .filter(p -> ReadPackages.DATABASES.stream().anyMatch(d -> FsPath.isUnder(p, d)))
+            .toList();
+    if (files.isEmpty()) {
+      return;
+    }
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                lazy.prefetch(files);
+              } catch (IOException | RuntimeException e) {
+                run.reporter()
+                    .debug("the package database was not fetched ahead: " + e.getMessage());
+              }
+            },
+            "skinnywhale-prefetch");
+    thread.setDaemon(true);
+    thread.start();
   }
 
   private void exporting(String reference, Unreadable why) {

@@ -16,6 +16,10 @@ import java.util.Optional;
  * empty when the image has none. Nothing of the image runs.
  */
 public record ReadPackages(Run run) {
+  /** Where the package databases this reads lie (dpkg's, apk's). */
+  public static final java.util.List<String> DATABASES =
+      java.util.List.of("/var/lib/dpkg", "/lib/apk/db");
+
   /**
    * @param required whether the build cannot do without it (--keep packages): a database that
    *     cannot be read is then an error naming the file and line; otherwise a warning, and the
@@ -30,8 +34,9 @@ public record ReadPackages(Run run) {
               try {
                 // one batch for what the readers open (a no-op for an exported filesystem)
                 try {
-                  fs.prefetchTree("/var/lib/dpkg");
-                  fs.prefetchTree("/lib/apk/db");
+                  for (String dir : DATABASES) {
+                    fs.prefetchTree(dir);
+                  }
                 } catch (java.io.IOException e) {
                   // each file is then fetched as it is read, and a failure said there
                 }
