@@ -53,6 +53,7 @@ public final class LazyContent implements Closeable {
   private final Map<String, Long> expected = new HashMap<>();
   private final Map<String, long[]> spooled = new HashMap<>();
   private long fetches;
+  private boolean closed;
 
   public LazyContent(Source source, Path spoolDir) throws IOException {
     this.source = source;
@@ -71,7 +72,7 @@ public final class LazyContent implements Closeable {
    * fetches its path again. A stream opened before fails on its next read.
    */
   public synchronized void release() throws IOException {
-    if (spooled.isEmpty()) {
+    if (closed || spooled.isEmpty()) {
       return;
     }
     Path next = newSpool(spoolDir);
@@ -117,6 +118,9 @@ public final class LazyContent implements Closeable {
    * Fetches, in one call, those of {@code paths} that are files of this content not yet fetched.
    */
   public synchronized void prefetch(Collection<String> paths) throws IOException {
+    if (closed) {
+      throw new IOException("the content was closed");
+    }
     Set<String> wanted = new LinkedHashSet<>();
     for (String p : paths) {
       if (expected.containsKey(p) && !spooled.containsKey(p)) {
@@ -166,6 +170,7 @@ public final class LazyContent implements Closeable {
 
   @Override
   public synchronized void close() throws IOException {
+    closed = true;
     try {
       channel.close();
     } finally {

@@ -120,4 +120,18 @@ class LazyContentTest {
       assertArrayEquals(large, all(l));
     }
   }
+
+  @Test
+  void closed_aLaterFetchFailsAndReleaseDoesNothing() throws IOException {
+    byte[] a = bytes(3_000);
+    LazyContent content = content(Map.of("/a", a));
+    Blob blob = content.blob("/a", a.length);
+    content.prefetch(List.of("/a"));
+    content.close();
+    content.release();
+    assertThrows(IOException.class, () -> content.prefetch(List.of("/a")));
+    assertThrows(IOException.class, () -> blob.read(a.length));
+    assertEquals(1, calls.size(), "nothing was fetched after the close");
+    assertEquals(List.of(), spools());
+  }
 }

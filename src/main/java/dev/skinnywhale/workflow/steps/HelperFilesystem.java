@@ -241,7 +241,6 @@ public final class HelperFilesystem {
         }
       }
       nodes.addAll(mounted);
-      prefetchPackageDatabase(lazy, nodes);
       RootFs fs =
           RootFs.of(
               nodes,
@@ -270,6 +269,7 @@ public final class HelperFilesystem {
         fs.close();
         throw e;
       }
+      prefetchPackageDatabase(lazy, nodes);
       return Optional.of(fs);
     } catch (Unreadable e) {
       exporting(reference, e);
