@@ -14,10 +14,10 @@
 #include <time.h>
 #include <unistd.h>
 
-void out_flush(struct out *o) {
+static void write_all(struct out *o, const unsigned char *p, size_t n) {
     size_t done = 0;
-    while (!o->failed && done < o->len) {
-        ssize_t w = write(o->fd, o->buf + done, o->len - done);
+    while (!o->failed && done < n) {
+        ssize_t w = write(o->fd, p + done, n - done);
         if (w < 0 && errno == EINTR) continue;
         if (w <= 0) {
             o->failed = 1;
@@ -25,7 +25,23 @@ void out_flush(struct out *o) {
         }
         done += (size_t)w;
     }
+}
+
+static void frame_header(struct out *o, unsigned char kind, uint32_t n) {
+    unsigned char h[8] = {kind, 0, 0, 0, (unsigned char)(n >> 24), (unsigned char)(n >> 16),
+                          (unsigned char)(n >> 8), (unsigned char)n};
+    write_all(o, h, sizeof(h));
+}
+
+void out_flush(struct out *o) {
+    if (o->len > 0 && o->framed) frame_header(o, 'D', (uint32_t)o->len);
+    write_all(o, o->buf, o->len);
     o->len = 0;
+}
+
+void out_end_frame(struct out *o, unsigned status) {
+    out_flush(o);
+    frame_header(o, 'E', status);
 }
 
 void out_bytes(struct out *o, const void *p, size_t n) {

@@ -153,6 +153,7 @@ int main(int argc, char **argv) {
     /* The helper modes (helper.h): a first word no trace run can have. */
     if (argc > 1 && !strcmp(argv[1], "index")) return helper_index(argc, argv);
     if (argc > 1 && !strcmp(argv[1], "tar")) return helper_tar(argc, argv);
+    if (argc > 1 && !strcmp(argv[1], "serve")) return helper_serve(argc, argv);
     if (argc > 1 && !strcmp(argv[1], "wait")) return helper_wait(argc, argv);
     const char *log_file = NULL, *status_file = NULL, *syscalls_file = NULL;
     long timeout = 0, grace = DEFAULT_GRACE_SECONDS;

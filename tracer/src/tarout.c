@@ -14,6 +14,14 @@
  * A path that cannot be read is said on stderr, left out of the stream, and
  * makes the exit status 1; the stream itself is always complete (the two
  * zero blocks at its end) unless writing it fails (exit status 2).
+ *
+ * `tracer serve [--root DIR]` is the same for one exec that lasts, so a batch
+ * costs no exec of its own: each request on stdin is NUL-terminated paths
+ * ended by an empty one (a lone NUL); each answer on stdout is the stream
+ * `tracer tar` would write for them, framed (helper.h: 'D' frames of it, then
+ * an 'E' frame with the status `tracer tar` would exit with, 0 or 1). It ends
+ * with 0 at the end of stdin (2 if that cuts a request short), with 2 when
+ * reading or writing fails.
  */
 #include "helper.h"
 #include "xattrs.h"
@@ -291,4 +299,65 @@ int helper_tar(int argc, char **argv) {
     for (size_t pos = 0; pos < len && !t.out.failed; pos += strlen(list + pos) + 1)
         if (list[pos]) entry(&t, list + pos);
     return finish(&t);
+}
+
+int helper_serve(int argc, char **argv) {
+    static struct tw t;
+    static char path[HELPER_MAX_PATH];
+    static char in[1 << 16];
+    const char *root = "/";
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "--root") && i + 1 < argc) root = argv[++i];
+        else {
+            fputs("usage: tracer serve [--root DIR]\n", stderr);
+            return 2;
+        }
+    }
+    t.root = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (t.root < 0) {
+        fprintf(stderr, "tracer serve: cannot open %s: %s\n", root, strerror(errno));
+        return 2;
+    }
+    t.out.fd = 1;
+    t.out.framed = 1;
+    t.dirfd = -1;
+    size_t len = 0;
+    int pending = 0, too_long = 0, asked = 0; /* in a path; paths asked since the last end */
+    for (;;) {
+        ssize_t r = read(0, in, sizeof(in));
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) {
+            fprintf(stderr, "tracer serve: reading the requests: %s\n", strerror(errno));
+            return 2;
+        }
+        if (r == 0) return pending || asked ? 2 : 0;
+        for (ssize_t i = 0; i < r; i++) {
+            if (in[i]) {
+                pending = 1;
+                if (len + 1 < sizeof(path)) path[len++] = in[i];
+                else too_long = 1;
+                continue;
+            }
+            if (!pending) { /* the request's end */
+                int status = finish(&t);
+                if (t.out.failed) return 2;
+                out_end_frame(&t.out, (unsigned)status);
+                if (t.out.failed) return 2;
+                t.errors = 0;
+                asked = 0;
+                continue;
+            }
+            path[len] = 0;
+            if (too_long) {
+                errno = ENAMETOOLONG;
+                complain(&t, "cannot read", "a path");
+            } else {
+                entry(&t, path);
+            }
+            len = 0;
+            pending = too_long = 0;
+            asked = 1;
+            if (t.out.failed) return 2;
+        }
+    }
 }

@@ -70,6 +70,15 @@ public interface DockerEngine extends Closeable {
     throw new EngineException("this engine cannot stream a command's output");
   }
 
+  /**
+   * Runs {@code argv} as root in a running container with its stdin attached: what the session
+   * sends reaches it, its stdout is streamed back. Only where {@link #canStreamExec()}; an engine
+   * that cannot attach an exec's stdin throws {@link EngineException}.
+   */
+  default ExecSession execSession(String containerId, List<String> argv) {
+    throw new EngineException("this engine cannot attach a command's input");
+  }
+
   /** Whether {@link #execStream} works here. */
   default boolean canStreamExec() {
     return false;

@@ -373,6 +373,11 @@ public final class DockerJavaEngine implements DockerEngine {
   }
 
   @Override
+  public ExecSession execSession(String containerId, List<String> argv) {
+    return raw.session(containerId, argv);
+  }
+
+  @Override
   public boolean volumeExists(String name) {
     if (!EngineTransport.isReference(name)) {
       return false;

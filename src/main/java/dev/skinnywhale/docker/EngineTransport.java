@@ -102,9 +102,26 @@ final class EngineTransport {
    * /containers/{id}/exec}, then {@code /exec/{id}/start} read as it comes).
    */
   ExecStream exec(String containerId, java.util.List<String> argv) {
+    return exec(containerId, argv, null);
+  }
+
+  /**
+   * {@code argv} run with its stdin attached to {@code session}'s input: the exec's start is
+   * hijacked (the engine's upgrade to a raw stream both ways).
+   */
+  ExecSession session(String containerId, java.util.List<String> argv) {
+    ExecSession session = new ExecSession();
+    session.output(exec(containerId, argv, session));
+    return session;
+  }
+
+  private ExecStream exec(String containerId, java.util.List<String> argv, ExecSession session) {
     String what = "running " + argv.get(0) + " in container " + containerId;
     ObjectNode create = json.createObjectNode();
     create.put("AttachStdout", true).put("AttachStderr", true).put("Tty", false).put("User", "0");
+    if (session != null) {
+      create.put("AttachStdin", true);
+    }
     argv.forEach(create.putArray("Cmd")::add);
     String id;
     try (InputStream answer =
@@ -128,6 +145,7 @@ final class EngineTransport {
             new java.io.ByteArrayInputStream(
                 "{\"Detach\":false,\"Tty\":false}".getBytes(StandardCharsets.UTF_8)),
             "application/json",
+            session == null ? null : session.input(),
             what);
     return new ExecStream(
         out,
@@ -165,10 +183,24 @@ final class EngineTransport {
 
   private InputStream stream(
       Method method, String path, InputStream body, String contentType, String what) {
+    return stream(method, path, body, contentType, null, what);
+  }
+
+  /** With {@code hijacked}: the connection upgraded to a raw stream, that copied up it. */
+  private InputStream stream(
+      Method method,
+      String path,
+      InputStream body,
+      String contentType,
+      InputStream hijacked,
+      String what) {
     DockerHttpClient.Request.Builder builder =
         DockerHttpClient.Request.builder().method(method).path(path);
     if (body != null) {
       builder.body(body).putHeader("Content-Type", contentType);
+    }
+    if (hijacked != null) {
+      builder.hijackedInput(hijacked);
     }
     DockerHttpClient.Response response;
     try {

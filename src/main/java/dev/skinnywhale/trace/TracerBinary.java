@@ -27,6 +27,13 @@ public final class TracerBinary {
     return arch.isEmpty() ? Optional.empty() : Optional.of(RESOURCE_DIR + "tracer-" + arch);
   }
 
+  /** Whether this build has a tracer for {@code architecture}, without reading it. */
+  public static boolean exists(String architecture) {
+    return resourceName(architecture)
+        .map(name -> TracerBinary.class.getResource(name) != null)
+        .orElse(false);
+  }
+
   /**
    * The tracer executable for {@code architecture}, or empty when this build has none (an unknown
    * architecture, or no cross compiler when the jar was built).

@@ -20,6 +20,7 @@ import dev.skinnywhale.workflow.run.Run;
 import dev.skinnywhale.workflow.run.Source;
 import dev.skinnywhale.workflow.run.UnusableInputException;
 import dev.skinnywhale.workflow.steps.ApplyChanges;
+import dev.skinnywhale.workflow.steps.CommitProbeImage;
 import dev.skinnywhale.workflow.steps.ConfigProbe;
 import dev.skinnywhale.workflow.steps.Destination;
 import dev.skinnywhale.workflow.steps.FindSource;
@@ -28,7 +29,6 @@ import dev.skinnywhale.workflow.steps.MakeImage;
 import dev.skinnywhale.workflow.steps.PrepareCommands;
 import dev.skinnywhale.workflow.steps.Probe;
 import dev.skinnywhale.workflow.steps.ProbeBesideFilesystem;
-import dev.skinnywhale.workflow.steps.ProbeImageAndFilesystem;
 import dev.skinnywhale.workflow.steps.Prober;
 import dev.skinnywhale.workflow.steps.ReadFilesystem;
 import dev.skinnywhale.workflow.steps.RuntimeSyscalls;
@@ -60,13 +60,14 @@ import java.util.Set;
  * </pre>
  *
  * In a trace the probes run beside the reading of the filesystem and what needs only that ({@link
- * ProbeBesideFilesystem}); for an image from a file or registry, one after the other. {@code
- * ApplyChanges} applies --change to the slim image's config before anything is planned (and before
- * anything is exported); {@code ConfigProbe} is the image's own command, run when no command is
- * given or with --run-config. With {@code --seccomp-profile} the probes record every syscall,
- * {@code RuntimeSyscalls} adds what the container runtime needs, verification runs every command
- * under the profile, and the profile is written only when that passed (or verification was not
- * asked for); {@code build} writes the policy its profiles carry.
+ * ProbeBesideFilesystem}; a container read through a helper of its commit is committed first); for
+ * an image from a file or registry, one after the other. {@code ApplyChanges} applies --change to
+ * the slim image's config before anything is planned (and before anything is exported); {@code
+ * ConfigProbe} is the image's own command, run when no command is given or with --run-config. With
+ * {@code --seccomp-profile} the probes record every syscall, {@code RuntimeSyscalls} adds what the
+ * container runtime needs, verification runs every command under the profile, and the profile is
+ * written only when that passed (or verification was not asked for); {@code build} writes the
+ * policy its profiles carry.
  *
  * <p>{@code Plan} asks the keep contributors of the build in order (change set, traced, mounts,
  * profiles, includes and excludes, runtime config, the user's files, the change set's directories,
@@ -212,7 +213,7 @@ public final class Workflows {
       Building building = new Building(run, profiles, slim, source);
       ReadFilesystem.Mode mode = ReadFilesystem.Mode.fromEnv(env);
       ProbeBesideFilesystem.Done<Building.Prepared> done;
-      if (ProbeBesideFilesystem.applies(source, mode)) {
+      if (ProbeBesideFilesystem.applies(source)) {
         done =
             new ProbeBesideFilesystem(run, mode)
                 .run(
@@ -224,7 +225,7 @@ public final class Workflows {
                     request.expectTimeout(),
                     fs -> building.prepare(KeepStrategy.Use.TRACE, fs));
       } else {
-        done = probeAfterRead(run, source, prober, asked, options, request, building, mode);
+        done = probeAfterRead(run, source, prober, asked, options, request, building);
       }
       String probeImage = done.probeImage();
       try (RootFs fs = done.fs()) {
@@ -334,9 +335,9 @@ public final class Workflows {
   }
 
   /**
-   * The probe image and the filesystem one after the other (an image from a file or registry is
-   * loaded for the probes; a container read through a helper of its committed image), then the
-   * commands as they run in it, their probes and what needs the filesystem alone.
+   * For an image from a file or registry: the probe image (the image loaded for the probes) and the
+   * filesystem (its layers flattened) one after the other, then the commands as they run in it,
+   * their probes and what needs the filesystem alone.
    */
   private static ProbeBesideFilesystem.Done<Building.Prepared> probeAfterRead(
       Run run,
@@ -345,11 +346,10 @@ public final class Workflows {
       ProbeBesideFilesystem.Commands asked,
       ProbeOptions options,
       TraceRequest request,
-      Building building,
-      ReadFilesystem.Mode mode)
+      Building building)
       throws IOException {
-    ProbeImageAndFilesystem.Ready ready = new ProbeImageAndFilesystem(run, mode).prepare(source);
-    RootFs fs = ready.fs();
+    String probeImage = new CommitProbeImage(run).imageFor(source);
+    RootFs fs = new ReadFilesystem(run).read(source);
     try {
       List<ProbeCommand> commands =
           new ArrayList<>(PrepareCommands.of(asked.texts(), asked.runFile(), fs));
@@ -357,13 +357,9 @@ public final class Workflows {
       List<ProbeRun> probes =
           new Probe(run, prober)
               .probe(
-                  request.slim().target(),
-                  ready.probeImage(),
-                  commands,
-                  options,
-                  request.expectTimeout());
+                  request.slim().target(), probeImage, commands, options, request.expectTimeout());
       Building.Prepared prepared = building.prepare(KeepStrategy.Use.TRACE, fs);
-      return new ProbeBesideFilesystem.Done<>(ready.probeImage(), fs, prepared, commands, probes);
+      return new ProbeBesideFilesystem.Done<>(probeImage, fs, prepared, commands, probes);
     } catch (IOException | RuntimeException | Error e) {
       fs.close();
       throw e;

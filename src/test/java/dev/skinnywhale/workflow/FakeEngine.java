@@ -300,6 +300,14 @@ public final class FakeEngine implements DockerEngine {
     return name.equals("none") || name.equals("host");
   }
 
+  /** What {@link #canStreamExec} answers (default: no, so a helper is never made). */
+  public volatile boolean streamsExec = false;
+
+  @Override
+  public boolean canStreamExec() {
+    return streamsExec;
+  }
+
   /** Runs first in every commit, outside the engine's lock (default: nothing). */
   public volatile Runnable onCommit = () -> {};
 

@@ -36,6 +36,8 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The helper's index and tar modes in a real container against {@code docker export} of that same
@@ -131,18 +133,29 @@ class LazyFilesystemIT {
 
   /** A run of this test's id, without a cache: the images' layers are read every time. */
   private static Run open(DockerJavaEngine engine) throws IOException {
+    return open(engine, QUIET);
+  }
+
+  private static Run open(dev.skinnywhale.docker.DockerEngine engine, Reporter reporter)
+      throws IOException {
     return Run.open(
         engine,
-        QUIET,
+        reporter,
         Clock.systemUTC(),
         Optional.of(DockerCli.RUN_ID),
         new RegistryOptions(Set.of(), Map.of()));
   }
 
-  @Test
-  void indexAndTar_matchTheExportOfTheSameContainer() throws IOException {
+  /**
+   * The content fetched through the helper's serve session, and by an exec per batch (its {@code
+   * tar} mode, what an engine that cannot attach an exec's stdin gets) is the export's.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void indexAndTar_matchTheExportOfTheSameContainer(boolean serve) throws IOException {
+    List<String> debug = java.util.Collections.synchronizedList(new ArrayList<>());
     try (DockerJavaEngine engine = DockerJavaEngine.fromEnvironment(new ObjectMapper());
-        Run run = open(engine)) {
+        Run run = open(serve ? engine : withoutSessions(engine), debugInto(debug))) {
       Source source = new SourceReader(run).find(IMAGE);
       try (RootFs lazy = new HelperFilesystem(run).read(IMAGE, source).orElseThrow()) {
         String helper =
@@ -171,7 +184,50 @@ class LazyFilesystemIT {
         }
       }
     }
+    String way = serve ? "through its serve" : "by an exec";
+    assertTrue(debug.stream().anyMatch(l -> l.contains("from the helper container " + way)), way);
+    assertTrue(
+        debug.stream()
+            .filter(l -> l.contains("from the helper container"))
+            .allMatch(l -> l.contains(way)),
+        debug.toString());
     assertEquals(List.of(), DockerCli.temporaryContainers());
+  }
+
+  /** {@code engine}, but one that cannot attach an exec's stdin. */
+  private static dev.skinnywhale.docker.DockerEngine withoutSessions(DockerJavaEngine engine) {
+    return (dev.skinnywhale.docker.DockerEngine)
+        java.lang.reflect.Proxy.newProxyInstance(
+            LazyFilesystemIT.class.getClassLoader(),
+            new Class<?>[] {dev.skinnywhale.docker.DockerEngine.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("execSession")) {
+                throw new dev.skinnywhale.docker.EngineException("no sessions in this test");
+              }
+              try {
+                return method.invoke(engine, args);
+              } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
+  }
+
+  private static Reporter debugInto(List<String> lines) {
+    return new Reporter() {
+      @Override
+      public void step(String message) {}
+
+      @Override
+      public void info(String message) {}
+
+      @Override
+      public void warn(String message) {}
+
+      @Override
+      public void debug(String message) {
+        lines.add(message);
+      }
+    };
   }
 
   /**

@@ -112,6 +112,12 @@ public final class CancellableEngine implements DockerEngine {
   }
 
   @Override
+  public dev.skinnywhale.docker.ExecSession execSession(String containerId, List<String> argv) {
+    token.check(); // as execStream's: the helper's answers are bounded
+    return engine.execSession(containerId, argv);
+  }
+
+  @Override
   public boolean canStreamExec() {
     return engine.canStreamExec();
   }

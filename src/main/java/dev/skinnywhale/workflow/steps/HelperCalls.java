@@ -32,12 +32,16 @@ import java.util.Set;
 /**
  * What {@link HelperFilesystem} asks of its helper container through the engine: the tracer copied
  * in and started, its {@code index}, the owners' names, and the content of files through its {@code
- * tar} mode.
+ * serve} mode ({@link HelperSession}), or where that cannot be opened its {@code tar} mode, an exec
+ * per batch.
  */
 final class HelperCalls {
   private final Run run;
   private final DockerEngine engine;
   private int lists;
+  private HelperSession session;
+  private String sessionOf;
+  private boolean perExec;
 
   HelperCalls(Run run) {
     this.run = run;
@@ -113,6 +117,75 @@ final class HelperCalls {
    * copied in as a file first.
    */
   void fetch(String id, List<String> paths, LazyContent.Sink sink) throws IOException {
+    long start = System.nanoTime();
+    long[] size = new long[1];
+    LazyContent.Sink counting =
+        (path, length, in) -> {
+          size[0] += length;
+          sink.accept(path, length, in);
+        };
+    Optional<HelperSession> serving = session(id);
+    if (serving.isPresent()) {
+      serving.get().fetch(paths, counting);
+    } else {
+      fetchByExec(id, paths, counting);
+    }
+    run.reporter()
+        .debug(
+            "read "
+                + (paths.size() == 1 ? paths.get(0) : paths.size() + " files")
+                + " ("
+                + size[0] / 1024
+                + " KB) from the helper container "
+                + (serving.isPresent() ? "through its serve" : "by an exec")
+                + " in "
+                + (System.nanoTime() - start) / 1_000_000
+                + " ms");
+  }
+
+  /**
+   * The serve session of helper {@code id}, opened at its first batch; empty when it cannot be
+   * opened (an engine that cannot attach an exec's stdin, say): every batch is then an exec.
+   */
+  private synchronized Optional<HelperSession> session(String id) throws IOException {
+    if (session != null && id.equals(sessionOf)) {
+      return Optional.of(session);
+    }
+    if (perExec) {
+      return Optional.empty();
+    }
+    closeSession();
+    try {
+      session = HelperSession.open(engine, id);
+      sessionOf = id;
+      return Optional.of(session);
+    } catch (IOException | dev.skinnywhale.docker.EngineException e) {
+      if (e instanceof java.io.InterruptedIOException io) {
+        throw io;
+      }
+      run.reporter()
+          .debug("the helper's serve cannot be used (" + e.getMessage() + "): an exec per batch");
+      perExec = true;
+      return Optional.empty();
+    }
+  }
+
+  /** Ends the serve session, if one was opened (the helper's removal would end it too). */
+  synchronized void closeSession() {
+    if (session == null) {
+      return;
+    }
+    try {
+      session.close();
+    } catch (IOException | RuntimeException e) {
+      run.reporter().debug("closing the helper's serve: " + e.getMessage());
+    }
+    session = null;
+    sessionOf = null;
+  }
+
+  private void fetchByExec(String id, List<String> paths, LazyContent.Sink sink)
+      throws IOException {
     List<String> argv = new ArrayList<>(List.of(TRACER, "tar"));
     long bytes = 0;
     boolean plain = true;
@@ -126,11 +199,6 @@ final class HelperCalls {
     } else {
       argv.addAll(List.of("--from", listFile(id, paths)));
     }
-    run.reporter()
-        .debug(
-            "reading "
-                + (paths.size() == 1 ? paths.get(0) : paths.size() + " files")
-                + " from the helper container");
     try (ExecStream out = engine.execStream(id, argv)) {
       HelperTar.read(new NonClosing(out), paths, sink);
       out.transferTo(OutputStreamSink.NULL);

@@ -1,5 +1,6 @@
 package dev.skinnywhale.workflow.steps;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.skinnywhale.docker.ContainerSpec;
 import dev.skinnywhale.docker.DockerEngine;
 import dev.skinnywhale.rootfs.FsIndex;
@@ -60,6 +61,18 @@ public final class HelperFilesystem {
   }
 
   /**
+   * Whether a helper may read {@code source}'s filesystem, as far as is known before there is an
+   * image to make it of: this build has a tracer for its architecture, the engine can stream an
+   * exec's output, and its config declares no volumes. {@link #read} may still decline.
+   */
+  public boolean mayRead(Source source) {
+    JsonNode volumes = source.imageConfig().path("config").path("Volumes");
+    return TracerBinary.exists(source.architecture())
+        && engine.canStreamExec()
+        && !(volumes.isObject() && volumes.size() > 0);
+  }
+
+  /**
    * The filesystem of {@code image}, a container of which has {@code source}'s filesystem (an image
    * source's own image, a container's committed probe image), with the same nodes and bytes as
    * {@link SourceReader#filesystem} gives: the mount points as a created container has them ({@link
@@ -71,8 +84,11 @@ public final class HelperFilesystem {
    * exports, and the reading of the image's own metadata started here is stopped.
    */
   public Optional<RootFs> read(String image, Source source) throws IOException {
+    if (!mayRead(source)) {
+      return Optional.empty();
+    }
     Optional<byte[]> tracer = TracerBinary.forArchitecture(source.architecture());
-    if (tracer.isEmpty() || !engine.canStreamExec()) {
+    if (tracer.isEmpty()) {
       return Optional.empty();
     }
     String reference = source.reference();
@@ -248,6 +264,7 @@ public final class HelperFilesystem {
                 try {
                   lazy.close();
                 } finally {
+                  calls.closeSession();
                   remove.run();
                 }
               },
@@ -273,12 +290,14 @@ public final class HelperFilesystem {
       return Optional.of(fs);
     } catch (Unreadable e) {
       exporting(reference, e);
+      calls.closeSession();
       remove.run();
       return Optional.empty();
     } catch (IOException | RuntimeException e) {
       if (content != null) {
         content.close();
       }
+      calls.closeSession();
       remove.run();
       throw e;
     }

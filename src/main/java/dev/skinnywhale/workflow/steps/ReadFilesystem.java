@@ -12,37 +12,42 @@ import java.util.Optional;
  * Reads the source's filesystem: lazily from a helper container of an image the engine has ({@link
  * HelperFilesystem}: its index once, content in batches as the steps ask, the same nodes and bytes
  * as an export), else exported whole from the engine, or an image's layers flattened (never
- * extracted). By default ({@link Mode#AUTO}) an image of the engine is read through the helper and
- * a container is exported (in a trace, beside its commit: a helper would have to wait for the
- * commit); {@code SKINNYWHALE_FS_READ=export} exports images too, {@code helper} also reads a
- * traced container through a helper of its committed probe image (a container that is not committed
- * is always exported). The caller closes it (that deletes its spool file and removes the helper).
+ * extracted). By default ({@link Mode#HELPER}) an image of the engine is read through the helper,
+ * and so is a traced container, from a helper of its committed probe image, when a helper {@link
+ * HelperFilesystem#mayRead may read} it (else it is exported beside its commit); a container that
+ * is not committed is exported. {@code SKINNYWHALE_FS_READ=export} exports images and containers
+ * alike. The caller closes it (that deletes its spool file and removes the helper).
  */
 public record ReadFilesystem(Run run, Mode mode) {
-  /** The environment variable that picks the way: {@code helper}, {@code export} or unset. */
+  /** The environment variable that picks the way: {@code export}, else the helper. */
   public static final String ENV = "SKINNYWHALE_FS_READ";
 
   /** How a filesystem in the engine is read. */
   public enum Mode {
-    /** An image through the helper, a container exported. */
-    AUTO,
-    /** Through a helper, also a container's committed probe image. */
+    /** Through a helper where one may read it (a container's through its committed image). */
     HELPER,
     /** Always exported. */
     EXPORT;
 
-    /** From the environment: "helper", "export", else {@link #AUTO}. */
+    /** From the environment: "export", else {@link #HELPER}. */
     public static Mode fromEnv(Map<String, String> env) {
-      return switch (env.getOrDefault(ENV, "")) {
-        case "helper" -> HELPER;
-        case "export" -> EXPORT;
-        default -> AUTO;
-      };
+      return "export".equals(env.get(ENV)) ? EXPORT : HELPER;
     }
   }
 
   public ReadFilesystem(Run run) {
-    this(run, Mode.AUTO);
+    this(run, Mode.HELPER);
+  }
+
+  /**
+   * Whether a trace of {@code source}, a container of the engine, reads its filesystem through a
+   * helper of its committed probe image, so commits first; else it is exported beside the commit.
+   */
+  public boolean readsCommit(Source source) {
+    if (!source.inEngine() || source.kind() != Source.Kind.CONTAINER) {
+      return false;
+    }
+    return mode == Mode.HELPER && new HelperFilesystem(run).mayRead(source);
   }
 
   public RootFs read(Source source) throws IOException {
@@ -70,11 +75,7 @@ public record ReadFilesystem(Run run, Mode mode) {
     Optional<String> ownImage =
         source.kind() == Source.Kind.IMAGE ? Optional.of(source.imageId()) : Optional.empty();
     Optional<String> helperImage =
-        switch (mode) {
-          case HELPER -> image.or(() -> ownImage);
-          case AUTO -> ownImage;
-          case EXPORT -> Optional.empty();
-        };
+        mode == Mode.EXPORT ? Optional.empty() : image.or(() -> ownImage);
     if (helperImage.isPresent()) {
       Optional<RootFs> lazy =
           run.steps()

@@ -177,7 +177,7 @@ class ProbeBesideFilesystemTest {
   }
 
   @Test
-  void run_container_commitAndProbeBesideTheExport() throws Exception {
+  void run_containerExported_commitAndProbeBesideTheExport() throws Exception {
     engine.containerFiles.putAll(engine.imageFiles);
     engine.containerFiles.put("/usr/bin/sh", bytes("sh"));
     CountDownLatch exporting = new CountDownLatch(1);
@@ -186,7 +186,7 @@ class ProbeBesideFilesystemTest {
     try (Run run = Run.open(engine, reporter, CLOCK)) {
       Source source = StepFixture.container(run);
       var done =
-          step(run)
+          new ProbeBesideFilesystem(run, ReadFilesystem.Mode.EXPORT)
               .run(
                   source,
                   "app",
@@ -258,13 +258,152 @@ class ProbeBesideFilesystemTest {
   }
 
   @Test
-  void applies_notToAContainerReadThroughAHelperOfItsCommit() throws Exception {
+  void run_containerReadThroughItsCommit_committedBeforeTheReadStarts() throws Exception {
+    engine.streamsExec = true;
+    engine.containerFiles.putAll(engine.imageFiles);
+    engine.containerFiles.put("/usr/bin/sh", bytes("sh"));
+    // the fake engine runs no helper: the read of the commit falls back to the export
+    engine.onExport =
+        () -> {
+          if (engine.calls.stream().noneMatch(c -> c.startsWith("commit "))) {
+            throw new EngineException("the read started before the commit");
+          }
+        };
+    try (Run run = Run.open(engine, reporter, CLOCK)) {
+      Source source = StepFixture.container(run);
+      var done =
+          new ProbeBesideFilesystem(run, ReadFilesystem.Mode.HELPER)
+              .run(
+                  source,
+                  "app",
+                  Prober.choose(run, source, false),
+                  COMMANDS,
+                  OPTIONS,
+                  false,
+                  fs -> 1);
+      done.fs().close();
+      assertEquals(FakeEngine.COMMITTED_ID, done.probeImage());
+      assertEquals(
+          List.of("commit", "probe", "index", "export"),
+          List.copyOf(run.steps().timings().keySet()),
+          "phase order");
+      assertEquals(List.of("preparing the probe image"), reporter.steps.subList(0, 1));
+    }
+    assertEquals(List.of(FakeEngine.COMMITTED_ID), engine.removedImages);
+  }
+
+  @Test
+  void run_commitOfAContainerReadThroughIt_fails_nothingReadAndNothingLeft() throws Exception {
+    engine.streamsExec = true;
+    engine.onCommit =
+        () -> {
+          throw new EngineException("commit refused");
+        };
+    try (Run run = Run.open(engine, reporter, CLOCK)) {
+      Source source = StepFixture.container(run);
+      EngineException e =
+          assertThrows(
+              EngineException.class,
+              () ->
+                  new ProbeBesideFilesystem(run, ReadFilesystem.Mode.HELPER)
+                      .run(
+                          source,
+                          "app",
+                          Prober.choose(run, source, false),
+                          COMMANDS,
+                          OPTIONS,
+                          false,
+                          fs -> 1));
+      assertEquals("commit refused", e.getMessage());
+      assertTrue(
+          engine.calls.stream().noneMatch(c -> c.startsWith("export ")), engine.calls.toString());
+      assertTrue(engine.created.isEmpty(), "a probe ran");
+      assertEquals(List.of(), spooled(run));
+    }
+    assertEquals(List.of(), engine.removedImages);
+  }
+
+  @Test
+  void run_containerExported_commitFails_afterTheExportEndedAndNothingLeft() throws Exception {
+    engine.containerFiles.putAll(engine.imageFiles);
+    engine.onCommit =
+        () -> {
+          throw new EngineException("commit refused");
+        };
+    try (Run run = Run.open(engine, reporter, CLOCK)) {
+      Source source = StepFixture.container(run);
+      EngineException e =
+          assertThrows(
+              EngineException.class,
+              () ->
+                  new ProbeBesideFilesystem(run, ReadFilesystem.Mode.EXPORT)
+                      .run(
+                          source,
+                          "app",
+                          Prober.choose(run, source, false),
+                          COMMANDS,
+                          OPTIONS,
+                          false,
+                          fs -> 1));
+      assertEquals("commit refused", e.getMessage());
+      assertTrue(
+          engine.calls.contains("export " + FakeEngine.CONTAINER_ID), engine.calls.toString());
+      assertEquals(List.of(), spooled(run), "the exported filesystem was left");
+    }
+    assertEquals(List.of(), engine.removedImages);
+  }
+
+  @Test
+  void run_containerExported_exportFails_theCommitEndsAndItsImageIsRemoved() throws Exception {
+    CountDownLatch committed = new CountDownLatch(1);
+    engine.onCommit = committed::countDown;
+    engine.onExport =
+        () -> {
+          awaitOrFail(committed, "no commit");
+          throw new EngineException("export refused");
+        };
+    try (Run run = Run.open(engine, reporter, CLOCK)) {
+      Source source = StepFixture.container(run);
+      EngineException e =
+          assertThrows(
+              EngineException.class,
+              () ->
+                  new ProbeBesideFilesystem(run, ReadFilesystem.Mode.EXPORT)
+                      .run(
+                          source,
+                          "app",
+                          Prober.choose(run, source, false),
+                          COMMANDS,
+                          OPTIONS,
+                          false,
+                          fs -> 1));
+      assertEquals("export refused", e.getMessage());
+    }
+    assertEquals(List.of(FakeEngine.COMMITTED_ID), engine.removedImages);
+  }
+
+  @Test
+  void readsCommit_aContainerAHelperMayRead_unlessExportedOrItDeclaresVolumes() throws Exception {
     try (Run run = Run.open(engine, reporter, CLOCK)) {
       Source container = StepFixture.container(run);
       Source image = StepFixture.image(run);
-      assertTrue(ProbeBesideFilesystem.applies(container, ReadFilesystem.Mode.AUTO));
-      assertTrue(ProbeBesideFilesystem.applies(image, ReadFilesystem.Mode.HELPER));
-      assertFalse(ProbeBesideFilesystem.applies(container, ReadFilesystem.Mode.HELPER));
+      var helper = new ReadFilesystem(run, ReadFilesystem.Mode.HELPER);
+      var export = new ReadFilesystem(run, ReadFilesystem.Mode.EXPORT);
+      assertFalse(helper.readsCommit(container), "an engine that cannot stream an exec's output");
+      engine.streamsExec = true;
+      assertTrue(helper.readsCommit(container));
+      assertFalse(export.readsCommit(container));
+      assertFalse(helper.readsCommit(image), "an image is not committed");
+      var config = container.imageConfig().deepCopy();
+      config.withObject("/config").putObject("Volumes").putObject("/data");
+      Source withVolumes = container.withImageConfig(config);
+      assertFalse(helper.readsCommit(withVolumes), "a helper would see its volumes");
+      assertEquals(ReadFilesystem.Mode.HELPER, ReadFilesystem.Mode.fromEnv(java.util.Map.of()));
+      assertEquals(
+          ReadFilesystem.Mode.EXPORT,
+          ReadFilesystem.Mode.fromEnv(java.util.Map.of(ReadFilesystem.ENV, "export")));
+      assertTrue(ProbeBesideFilesystem.applies(container));
+      assertTrue(ProbeBesideFilesystem.applies(image));
     }
   }
 
@@ -276,7 +415,7 @@ class ProbeBesideFilesystemTest {
   }
 
   private static ProbeBesideFilesystem step(Run run) {
-    return new ProbeBesideFilesystem(run, ReadFilesystem.Mode.AUTO);
+    return new ProbeBesideFilesystem(run, ReadFilesystem.Mode.HELPER);
   }
 
   private static List<String> spooled(Run run) throws IOException {
