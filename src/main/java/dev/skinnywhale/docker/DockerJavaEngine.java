@@ -39,11 +39,12 @@ public final class DockerJavaEngine implements DockerEngine {
   private final InspectAnswers inspect;
 
   private DockerJavaEngine(DockerClientConfig config, DockerHttpClient http, ObjectMapper json) {
-    this.client = DockerClientImpl.getInstance(config, http);
+    SharedMapperConfig shared = new SharedMapperConfig(config);
+    this.client = DockerClientImpl.getInstance(shared, http);
     this.errors = new EngineErrors(config.getDockerHost());
     this.raw = new EngineTransport(http, json, errors);
     this.inspect = new InspectAnswers(json);
-    warmUp(client, config.getObjectMapper());
+    warmUp(client, shared.getObjectMapper());
   }
 
   /**
@@ -51,9 +52,8 @@ public final class DockerJavaEngine implements DockerEngine {
    * create, exec, start and wait send and answer, so that their classes (docker-java's commands and
    * models, Jackson's serializers for them) are loaded and initialised while the run looks up its
    * input instead of before its first container: measured, the first create came 85 ms earlier on a
-   * 2-core machine. The mapper is a copy of the client's (each {@code getObjectMapper()} call
-   * copies), so its caches of bean serializers are not shared; the class loading and the type
-   * factory are.
+   * 2-core machine. The mapper is the client's own ({@link SharedMapperConfig}), so the bean
+   * serializers it builds are the ones the first create and exec use.
    */
   private static void warmUp(DockerClient client, ObjectMapper mapper) {
     Thread thread =

@@ -52,12 +52,20 @@ final class HelperCalls {
   FsIndex.Listing index(String id, byte[] tracer) throws IOException {
     engine.copyInto(id, "/", new ByteArrayInputStream(helperDir(tracer)));
     engine.start(id);
+    long start = System.nanoTime();
     try (ExecStream out =
         engine.execStream(
             id, List.of(TRACER, "index", "--head", String.valueOf(HEAD), "--exclude", DIR))) {
       FsIndex.Listing listing = new FsIndex().read(out);
       out.transferTo(OutputStreamSink.NULL);
       checkExit(out, "index");
+      run.reporter()
+          .debug(
+              "the helper's index: "
+                  + listing.entries().size()
+                  + " entries in "
+                  + (System.nanoTime() - start) / 1_000_000
+                  + " ms");
       return listing;
     }
   }
@@ -126,7 +134,19 @@ final class HelperCalls {
         };
     Optional<HelperSession> serving = session(id);
     if (serving.isPresent()) {
-      serving.get().fetch(paths, counting);
+      try {
+        serving.get().fetch(paths, counting);
+      } catch (IOException e) {
+        if (!serving.get().broken()) {
+          throw e; // an answer in step: a path it could not read, as an exec's would say
+        }
+        // what was stored is not stored again; the rest comes by exec, as later batches do
+        run.reporter()
+            .debug("the helper's serve broke off (" + e.getMessage() + "): an exec per batch");
+        endSession();
+        serving = Optional.empty();
+        fetchByExec(id, paths, counting);
+      }
     } else {
       fetchByExec(id, paths, counting);
     }
@@ -154,7 +174,6 @@ final class HelperCalls {
     if (perExec) {
       return Optional.empty();
     }
-    closeSession();
     try {
       session = HelperSession.open(engine, id);
       sessionOf = id;
@@ -170,8 +189,35 @@ final class HelperCalls {
     }
   }
 
-  /** Ends the serve session, if one was opened (the helper's removal would end it too). */
+  /**
+   * Opens the serve session of helper {@code id} on a thread of its own, while the filesystem is
+   * put together, so the first batch does not wait for it; a batch meanwhile waits for it to open.
+   */
+  void openSessionAhead(String id) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                session(id);
+              } catch (IOException | RuntimeException e) {
+                // the first batch opens it again or fetches by an exec
+              }
+            },
+            "skinnywhale-helper-session");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /**
+   * Ends the serve session, if one was opened (the helper's removal would end it too); later
+   * batches, if any, are execs.
+   */
   synchronized void closeSession() {
+    endSession();
+  }
+
+  private synchronized void endSession() {
+    perExec = true;
     if (session == null) {
       return;
     }

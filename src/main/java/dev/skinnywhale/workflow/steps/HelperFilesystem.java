@@ -239,6 +239,7 @@ public final class HelperFilesystem {
       if (other.isPresent()) {
         throw new Unreadable("something is mounted at " + other.get());
       }
+      calls.openSessionAhead(id);
       Map<Long, String> users = new HashMap<>();
       Map<Long, String> groups = new HashMap<>();
       attempt(
@@ -247,6 +248,8 @@ public final class HelperFilesystem {
             calls.ownerNames(id, listing, users, groups);
             return null;
           });
+      run.reporter()
+          .debug("the helper's owners: " + users.size() + " users, " + groups.size() + " groups");
       LazyContent lazy =
           new LazyContent((paths, sink) -> calls.fetch(id, paths, sink), run.tempDir());
       content = lazy;
@@ -287,6 +290,7 @@ public final class HelperFilesystem {
         throw e;
       }
       prefetchPackageDatabase(lazy, nodes);
+      run.reporter().debug("the helper's filesystem: " + nodes.size() + " nodes");
       return Optional.of(fs);
     } catch (Unreadable e) {
       exporting(reference, e);

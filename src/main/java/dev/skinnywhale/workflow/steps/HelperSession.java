@@ -109,6 +109,11 @@ final class HelperSession implements AutoCloseable {
     }
   }
 
+  /** Whether an answer was cut short or malformed (or the session closed): it takes no more. */
+  synchronized boolean broken() {
+    return broken;
+  }
+
   @Override
   public synchronized void close() throws IOException {
     broken = true;
