@@ -436,6 +436,51 @@ expect_eq "tar: one entry from stdin" "$(tar -tf "$WORK/stdin.tar")" d/file
 "$TRACER" tar --root "$HROOT" -- /d/file /d/sym >"$WORK/args.tar"
 expect_eq "tar: paths as arguments" "$?" 0
 expect_eq "tar: entries of the arguments" "$(tar -tf "$WORK/args.tar" | awk '{ printf "%s ", $0 }')" "d/file d/sym "
+# serve: the answers of several requests on one stdin, each the tar `tracer tar`
+# writes for its paths, framed ('D' pieces, an 'E' frame with the status);
+# a path split across reads; a path too long; the end of input mid-request
+# frames FILE: one line per frame, "D offset length" or "E status"
+frames() {
+    od -An -v -tu1 "$1" | awk '
+        { for (i = 1; i <= NF; i++) b[n++] = $i }
+        function u32(p) { return ((b[p] * 256 + b[p+1]) * 256 + b[p+2]) * 256 + b[p+3] }
+        END {
+            for (p = 0; p + 8 <= n;) {
+                if (b[p] == 68 && p + 8 + u32(p + 4) <= n) { print "D", p + 8, u32(p + 4); p += 8 + u32(p + 4) }
+                else if (b[p] == 69) { print "E", u32(p + 4); p += 8 }
+                else { print "bad", p; exit }
+            }
+            if (p != n) print "trailing", n - p
+        }'
+}
+# answer FILE N: the N-th answer's tar, its D frames joined
+answer() {
+    frames "$1" | awk -v want="$2" '$1 == "E" { k++; next } k + 1 == want && $1 == "D" { print $2, $3 }' |
+        while read -r off len; do tail -c +$((off + 1)) "$1" | head -c "$len"; done
+}
+(printf '/d/file\0/d/%s\0/d/mis' "$NL_NAME"; sleep 0.2; printf 'sing\0\0/d/sym\0'; sleep 0.2; printf '\0') |
+    "$TRACER" serve --root "$HROOT" >"$WORK/serve.out" 2>"$WORK/serve.err"
+expect_eq "serve: exit code at the end of input" "$?" 0
+expect_eq "serve: two answers, the first with a missing path" "$(frames "$WORK/serve.out" | awk '$1 != "D" { printf "%s%s ", $1, $2 }')" "E1 E0 "
+case $(cat "$WORK/serve.err") in *"/d/missing"*) pass ;; *) fail "serve: missing path not named: $(cat "$WORK/serve.err")" ;; esac
+printf '/d/file\0/d/%s\0/d/missing\0' "$NL_NAME" | "$TRACER" tar --root "$HROOT" >"$WORK/serve-want1.tar" 2>/dev/null
+"$TRACER" tar --root "$HROOT" -- /d/sym >"$WORK/serve-want2.tar"
+answer "$WORK/serve.out" 1 >"$WORK/serve-got1.tar"
+answer "$WORK/serve.out" 2 >"$WORK/serve-got2.tar"
+if cmp -s "$WORK/serve-got1.tar" "$WORK/serve-want1.tar"; then pass; else fail "serve: the first answer is not tar's"; fi
+if cmp -s "$WORK/serve-got2.tar" "$WORK/serve-want2.tar"; then pass; else fail "serve: the second answer is not tar's"; fi
+printf '\0' | "$TRACER" serve --root "$HROOT" >"$WORK/serve-empty.out"
+expect_eq "serve: an empty request, an empty tar" "$(frames "$WORK/serve-empty.out" | awk '{ printf "%s %s; ", $1, ($1 == "D" ? $3 : $2) }')" "D 1024; E 0; "
+awk 'BEGIN { while (length(s) < 70000) s = s "a"; printf "/%s", s }' >"$WORK/serve-long"
+(cat "$WORK/serve-long"; printf '\0/d/sym\0\0') | "$TRACER" serve --root "$HROOT" >"$WORK/serve-long.out" 2>/dev/null
+expect_eq "serve: a path too long, said and left out" "$?/$(frames "$WORK/serve-long.out" | awk '$1 == "E" { print $2 }')" "0/1"
+answer "$WORK/serve-long.out" 1 >"$WORK/serve-long.tar"
+if cmp -s "$WORK/serve-long.tar" "$WORK/serve-want2.tar"; then pass; else fail "serve: the path after a long one is not as tar writes it"; fi
+printf '/d/file\0' | "$TRACER" serve --root "$HROOT" >"$WORK/serve-cut.out" 2>/dev/null
+expect_eq "serve: input ending inside a request" "$?/$(frames "$WORK/serve-cut.out" | awk '$1 == "E"')" "2/"
+"$TRACER" serve --root "$WORK/no-such-root" </dev/null >/dev/null 2>&1
+expect_eq "serve: missing root" "$?" 2
+
 # a traced program that itself uses ptrace (strace, gdb, a sandbox): its own
 # PTRACE_TRACEME and its attach to its child fail with EPERM under the tracer,
 # and the status line counts them, in both modes

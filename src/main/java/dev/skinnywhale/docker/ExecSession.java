@@ -15,11 +15,27 @@ import java.util.concurrent.LinkedBlockingQueue;
 public final class ExecSession implements AutoCloseable {
   private static final byte[] END = new byte[0];
 
+  /** How long closing waits for the transport to take the input's end before it closes. */
+  static final long INPUT_END_WAIT_MILLIS = 1000;
+
   private final LinkedBlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
-  private ExecStream output;
+  private final java.util.concurrent.CountDownLatch inputEnded =
+      new java.util.concurrent.CountDownLatch(1);
+  private volatile ExecStream output;
   private boolean closed;
 
   ExecSession() {}
+
+  /**
+   * A session whose command's output is {@code raw}, an engine's multiplexed exec stream (for an
+   * engine other than docker-java's, and tests); what is sent is queued and dropped.
+   */
+  public static ExecSession over(InputStream raw) {
+    ExecSession session = new ExecSession();
+    session.output(new ExecStream(raw, java.util.Optional::empty));
+    session.inputEnded.countDown(); // no transport takes its input
+    return session;
+  }
 
   /** The stream the transport copies to the command's stdin, until {@link #close()}. */
   InputStream input() {
@@ -48,6 +64,7 @@ public final class ExecSession implements AutoCloseable {
           at = 0;
         }
         if (chunk == END) {
+          inputEnded.countDown();
           return -1;
         }
         int n = Math.min(len, chunk.length - at);
@@ -77,15 +94,29 @@ public final class ExecSession implements AutoCloseable {
     return output;
   }
 
+  /**
+   * Ends the command's input and closes the answer's stream, once the transport has taken the
+   * input's end (it shuts its side of the connection down then; closed under it, it would fail on a
+   * thread of its own), or after {@link #INPUT_END_WAIT_MILLIS}. Closing does not wake a read
+   * blocked on a unix socket: the command's end (its container removed) does.
+   */
   @Override
-  public synchronized void close() throws IOException {
-    if (closed) {
-      return;
+  public void close() throws IOException {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      queue.add(END);
     }
-    closed = true;
-    queue.add(END);
-    if (output != null) {
-      output.close();
+    try {
+      inputEnded.await(INPUT_END_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    ExecStream out = output;
+    if (out != null) {
+      out.close();
     }
   }
 }

@@ -4,7 +4,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,11 +18,12 @@ import java.util.Set;
 
 /**
  * File content fetched on demand, in batches, from a {@link Source} (the helper container's {@code
- * tar} mode), and spooled once to a temporary file: each path is fetched at most once, whoever asks
- * for it (the closure resolver, the package reader, the layer writer), and a blob read after that
- * is a window on the spool file. {@link #prefetch} fetches many paths in one call; a blob read
- * before its path was prefetched fetches that path alone. Thread-safe. Closing it deletes the spool
- * file; {@link #release} deletes it too, and what is read after that is fetched again.
+ * serve} or {@code tar} mode), and spooled once to a temporary file: each path is fetched at most
+ * once, whoever asks for it (the closure resolver, the package reader, the layer writer), and a
+ * blob read after that is a window on the spool file. {@link #prefetch} fetches many paths in one
+ * call; a blob read before its path was prefetched fetches that path alone. Thread-safe. Closing it
+ * deletes the spool file; {@link #release} deletes it too, and what is read after that is fetched
+ * again.
  *
  * <p>Reads of up to {@value #MAX_HEAP_READ} bytes are copied to the heap, larger ones mapped: a
  * mapping keeps the spool file's pages, which are dirty, alive until the buffer is collected, and
@@ -43,6 +43,9 @@ public final class LazyContent implements Closeable {
     void accept(String path, long size, InputStream in) throws IOException;
   }
 
+  /** The buffer a fetched file's content is copied to the spool through. */
+  static final int COPY_BUFFER = 1 << 20;
+
   /** The most bytes a read copies to the heap rather than maps. */
   static final long MAX_HEAP_READ = 32L << 20;
 
@@ -52,6 +55,7 @@ public final class LazyContent implements Closeable {
   private FileChannel channel;
   private final Map<String, Long> expected = new HashMap<>();
   private final Map<String, long[]> spooled = new HashMap<>();
+  private byte[] copyBuffer;
   private long fetches;
   private boolean closed;
 
@@ -145,14 +149,20 @@ public final class LazyContent implements Closeable {
           path + " changed while it was read: " + size + " bytes, the index said " + want);
     }
     long offset = channel.size();
-    long copied = channel.transferFrom(Channels.newChannel(in), offset, size);
-    // transferFrom may stop early on a stream; finish with plain writes
+    // large reads: transferFrom would copy a stream 8 KB at a time through every layer below it
+    if (copyBuffer == null) {
+      copyBuffer = new byte[COPY_BUFFER];
+    }
+    long copied = 0;
     while (copied < size) {
-      byte[] buf = in.readNBytes((int) Math.min(1 << 16, size - copied));
-      if (buf.length == 0) {
+      int n = in.read(copyBuffer, 0, (int) Math.min(copyBuffer.length, size - copied));
+      if (n < 0) {
         throw new IOException("the content of " + path + " ended after " + copied + " bytes");
       }
-      copied += channel.write(ByteBuffer.wrap(buf), offset + copied);
+      ByteBuffer chunk = ByteBuffer.wrap(copyBuffer, 0, n);
+      while (chunk.hasRemaining()) {
+        copied += channel.write(chunk, offset + copied);
+      }
     }
     spooled.put(path, new long[] {offset, size});
   }

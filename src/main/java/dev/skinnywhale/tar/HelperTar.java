@@ -9,10 +9,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The content of a batch of paths from a tar stream of the tracer's {@code tar} helper mode, read
- * by the safe reader ({@link TarStreamReader}) as it streams: each regular file's content goes to
- * the sink, everything else is skipped. A member named twice, or one not asked for, is an error:
- * the helper writes exactly the paths it was given.
+ * The content of a batch of paths from a tar stream of the tracer's {@code tar} helper mode (or one
+ * answer of its {@code serve} mode), read by the safe reader ({@link TarStreamReader}) as it
+ * streams: each regular file's content goes to the sink, everything else is skipped. A member named
+ * twice, or one not asked for, is an error: the helper writes exactly the paths it was given.
  */
 public final class HelperTar {
   private HelperTar() {}

@@ -113,7 +113,7 @@ public final class CancellableEngine implements DockerEngine {
 
   @Override
   public dev.skinnywhale.docker.ExecSession execSession(String containerId, List<String> argv) {
-    token.check(); // as execStream's: the helper's answers are bounded
+    token.check(); // its batches are checked by their caller (HelperCalls.fetch)
     return engine.execSession(containerId, argv);
   }
 

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What {@link HelperFilesystem} asks of its helper container through the engine: the tracer copied
@@ -39,7 +40,8 @@ final class HelperCalls {
   private final Run run;
   private final DockerEngine engine;
   private int lists;
-  private HelperSession session;
+  // the serve session of the one helper these calls are for: opened once, on a thread of its own
+  private CompletableFuture<Optional<HelperSession>> opening;
   private String sessionOf;
   private boolean perExec;
 
@@ -125,6 +127,8 @@ final class HelperCalls {
    * copied in as a file first.
    */
   void fetch(String id, List<String> paths, LazyContent.Sink sink) throws IOException {
+    // a batch through the session makes no engine call that would notice a cancelled run
+    run.cancellation().check();
     long start = System.nanoTime();
     long[] size = new long[1];
     LazyContent.Sink counting =
@@ -140,10 +144,14 @@ final class HelperCalls {
         if (!serving.get().broken()) {
           throw e; // an answer in step: a path it could not read, as an exec's would say
         }
+        endSession();
+        if (serving.get().brokenBySink()) {
+          throw e; // the content's own failure (a file that changed, a full disk): no retry
+        }
         // what was stored is not stored again; the rest comes by exec, as later batches do
         run.reporter()
             .debug("the helper's serve broke off (" + e.getMessage() + "): an exec per batch");
-        endSession();
+        size[0] = 0;
         serving = Optional.empty();
         fetchByExec(id, paths, counting);
       }
@@ -164,70 +172,88 @@ final class HelperCalls {
   }
 
   /**
-   * The serve session of helper {@code id}, opened at its first batch; empty when it cannot be
-   * opened (an engine that cannot attach an exec's stdin, say): every batch is then an exec.
+   * The serve session of helper {@code id}, waited for (it opens within {@link
+   * HelperSession#HANDSHAKE}, or not at all); empty when it cannot be opened (an engine that cannot
+   * attach an exec's stdin, say) or was ended: every batch is then an exec.
    */
-  private synchronized Optional<HelperSession> session(String id) throws IOException {
-    if (session != null && id.equals(sessionOf)) {
-      return Optional.of(session);
-    }
-    if (perExec) {
-      return Optional.empty();
+  private Optional<HelperSession> session(String id) throws IOException {
+    CompletableFuture<Optional<HelperSession>> open;
+    synchronized (this) {
+      if (perExec) {
+        return Optional.empty();
+      }
+      open = opening(id);
     }
     try {
-      session = HelperSession.open(engine, id);
+      return open.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("waiting for the helper's serve");
+    } catch (java.util.concurrent.ExecutionException e) {
+      return Optional.empty(); // open() catches what it can; an Error ends up here
+    }
+  }
+
+  /** The opening of the session of helper {@code id}, started at the first ask. */
+  private synchronized CompletableFuture<Optional<HelperSession>> opening(String id) {
+    if (opening == null) {
       sessionOf = id;
-      return Optional.of(session);
-    } catch (IOException | dev.skinnywhale.docker.EngineException e) {
-      if (e instanceof java.io.InterruptedIOException io) {
-        throw io;
-      }
+      CompletableFuture<Optional<HelperSession>> f = new CompletableFuture<>();
+      opening = f;
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  f.complete(open(id));
+                } catch (Throwable e) {
+                  f.completeExceptionally(e);
+                }
+              },
+              "skinnywhale-helper-session");
+      t.setDaemon(true);
+      t.start();
+    } else if (!id.equals(sessionOf)) {
+      throw new IllegalStateException("a serve session of " + sessionOf + " asked for " + id);
+    }
+    return opening;
+  }
+
+  private Optional<HelperSession> open(String id) {
+    try {
+      return Optional.of(HelperSession.open(engine, id));
+    } catch (IOException | RuntimeException e) {
       run.reporter()
           .debug("the helper's serve cannot be used (" + e.getMessage() + "): an exec per batch");
-      perExec = true;
+      synchronized (this) {
+        perExec = true;
+      }
       return Optional.empty();
     }
   }
 
   /**
-   * Opens the serve session of helper {@code id} on a thread of its own, while the filesystem is
-   * put together, so the first batch does not wait for it; a batch meanwhile waits for it to open.
+   * Starts opening the serve session of helper {@code id} while the filesystem is put together, so
+   * the first batch does not wait for it (a batch meanwhile waits for it to open).
    */
-  void openSessionAhead(String id) {
-    Thread t =
-        new Thread(
-            () -> {
-              try {
-                session(id);
-              } catch (IOException | RuntimeException e) {
-                // the first batch opens it again or fetches by an exec
-              }
-            },
-            "skinnywhale-helper-session");
-    t.setDaemon(true);
-    t.start();
+  synchronized void openSessionAhead(String id) {
+    if (!perExec) {
+      opening(id);
+    }
   }
 
   /**
-   * Ends the serve session, if one was opened (the helper's removal would end it too); later
-   * batches, if any, are execs.
+   * Ends the serve session, if one was opened or is opening (the helper's removal would end it
+   * too), without waiting for it; later batches, if any, are execs.
    */
-  synchronized void closeSession() {
+  void closeSession() {
     endSession();
   }
 
   private synchronized void endSession() {
     perExec = true;
-    if (session == null) {
-      return;
+    if (opening != null) {
+      opening.thenAccept(s -> s.ifPresent(HelperSession::close));
     }
-    try {
-      session.close();
-    } catch (IOException | RuntimeException e) {
-      run.reporter().debug("closing the helper's serve: " + e.getMessage());
-    }
-    session = null;
-    sessionOf = null;
   }
 
   private void fetchByExec(String id, List<String> paths, LazyContent.Sink sink)

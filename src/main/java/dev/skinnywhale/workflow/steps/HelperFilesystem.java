@@ -25,10 +25,11 @@ import java.util.Set;
  * An image's filesystem read lazily from a helper container instead of exported whole: a container
  * of the image, created with the tracer copied into {@link #DIR} and started as {@code tracer wait}
  * (network none, root), is asked for its {@code index} once, and for the content of regular files
- * in batches through its {@code tar} mode, as the steps ask for them. The owner names an export
- * would carry (the engine names uids and gids as its own host does) are read once through the
- * engine's archive call, from one empty file per distinct owner put into {@link #DIR}. The helper
- * container is removed when the filesystem is closed, and by the run's cleanup.
+ * in batches through its {@code serve} mode (its {@code tar} mode, an exec per batch, where that
+ * cannot be used: {@link HelperCalls}), as the steps ask for them. The owner names an export would
+ * carry (the engine names uids and gids as its own host does) are read once through the engine's
+ * archive call, from one empty file per distinct owner put into {@link #DIR}. The helper container
+ * is removed when the filesystem is closed, and by the run's cleanup.
  */
 public final class HelperFilesystem {
   /** The helper's own directory in the container, left out of the index. */

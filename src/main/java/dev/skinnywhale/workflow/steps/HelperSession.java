@@ -27,28 +27,43 @@ import java.util.concurrent.TimeoutException;
  * malformed breaks it, and it then refuses every batch.
  */
 final class HelperSession implements AutoCloseable {
-  /** How long the first, empty request may take to be answered. */
+  /** How long the serve may take to start and answer its first, empty request. */
   static final Duration HANDSHAKE = Duration.ofSeconds(20);
 
   private final ExecSession exec;
-  private boolean broken;
+  private volatile boolean broken;
+  private volatile IOException sinkFailure;
 
   private HelperSession(ExecSession exec) {
     this.exec = exec;
   }
 
-  /** The serve exec of helper container {@code id}, answering; an IOException if it does not. */
+  /**
+   * The serve exec of helper container {@code id}, answering; an IOException if it cannot be
+   * started or does not answer within {@link #HANDSHAKE} (its exec, should it start later, is
+   * closed then).
+   */
   static HelperSession open(DockerEngine engine, String id) throws IOException {
-    ExecSession exec = engine.execSession(id, List.of(TRACER, "serve"));
-    HelperSession session = new HelperSession(exec);
-    CompletableFuture<Void> answered =
-        CompletableFuture.runAsync(
+    java.util.concurrent.atomic.AtomicBoolean abandoned =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    CompletableFuture<HelperSession> answered =
+        CompletableFuture.supplyAsync(
             () -> {
+              ExecSession exec = engine.execSession(id, List.of(TRACER, "serve"));
+              HelperSession session = new HelperSession(exec);
               try {
                 session.fetch(List.of(), (path, size, in) -> {});
               } catch (IOException e) {
+                closeQuietly(exec);
                 throw new java.io.UncheckedIOException(e);
+              } catch (RuntimeException e) {
+                closeQuietly(exec);
+                throw e;
               }
+              if (abandoned.get()) {
+                closeQuietly(exec);
+              }
+              return session;
             },
             r -> {
               Thread t = new Thread(r, "skinnywhale-helper-session");
@@ -56,51 +71,68 @@ final class HelperSession implements AutoCloseable {
               t.start();
             });
     try {
-      answered.get(HANDSHAKE.toMillis(), TimeUnit.MILLISECONDS);
-      return session;
-    } catch (TimeoutException | ExecutionException e) {
-      exec.close(); // unblocks a read still waiting
-      Throwable why = e instanceof ExecutionException ? e.getCause() : e;
-      throw new IOException(
-          "the helper's serve did not answer"
-              + (why instanceof TimeoutException ? " in " + HANDSHAKE.toSeconds() + " s" : "")
-              + ": "
-              + why.getMessage(),
-          why);
+      return answered.get(HANDSHAKE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      abandoned.set(true);
+      answered.thenAccept(HelperSession::close); // if it answers after all
+      throw new IOException("the helper's serve did not answer in " + HANDSHAKE.toSeconds() + " s");
+    } catch (ExecutionException e) {
+      Throwable why =
+          e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : e.getCause();
+      throw new IOException("the helper's serve did not answer: " + why.getMessage(), why);
     } catch (InterruptedException e) {
-      exec.close();
+      abandoned.set(true);
+      answered.thenAccept(HelperSession::close);
       Thread.currentThread().interrupt();
       throw new java.io.InterruptedIOException("waiting for the helper's serve");
     }
   }
 
-  /** One batch: the content of each of {@code paths} that is a regular file, to {@code sink}. */
+  /**
+   * One batch: the content of each of {@code paths} that is a regular file, to {@code sink}. A path
+   * the helper could not read fails the batch with the session still in step; an answer cut short
+   * or malformed, or a failure of the sink midway, leaves it {@link #broken}.
+   */
   synchronized void fetch(List<String> paths, LazyContent.Sink sink) throws IOException {
     if (broken) {
       throw new IOException("the helper's serve broke off at an earlier batch");
     }
     ByteArrayOutputStream request = new ByteArrayOutputStream();
     for (String p : paths) {
-      if (p.indexOf(0) >= 0) {
-        throw new IllegalArgumentException("a path with a NUL byte");
+      if (p.isEmpty() || p.indexOf(0) >= 0) {
+        // an empty path would end the request early, and put every later answer out of step
+        throw new IllegalArgumentException("an empty path, or one with a NUL byte");
       }
       request.writeBytes(p.getBytes(StandardCharsets.ISO_8859_1));
       request.write(0);
     }
     request.write(0);
+    int stderrBefore = exec.output().stderr().length();
+    sinkFailure = null;
     boolean inStep = false;
     try {
       exec.send(request.toByteArray());
       Answer answer = new Answer(exec.output());
-      HelperTar.read(answer, paths, sink);
+      HelperTar.read(
+          answer,
+          paths,
+          (path, size, in) -> {
+            try {
+              sink.accept(path, size, in);
+            } catch (IOException e) {
+              sinkFailure = e;
+              throw e;
+            }
+          });
       answer.transferTo(java.io.OutputStream.nullOutputStream());
       inStep = true;
       if (answer.status != 0) {
+        String said = exec.output().stderr();
         throw new IOException(
             "the helper's tar ended with exit code "
                 + answer.status
                 + ": "
-                + exec.output().stderr().strip());
+                + said.substring(Math.min(stderrBefore, said.length())).strip());
       }
     } finally {
       if (!inStep) {
@@ -110,14 +142,28 @@ final class HelperSession implements AutoCloseable {
   }
 
   /** Whether an answer was cut short or malformed (or the session closed): it takes no more. */
-  synchronized boolean broken() {
+  boolean broken() {
     return broken;
   }
 
+  /** Whether the batch that broke it failed in its sink (the helper's answer was not at fault). */
+  boolean brokenBySink() {
+    return broken && sinkFailure != null;
+  }
+
+  /** Ends the exec's input and stream; never waits for a batch in progress. */
   @Override
-  public synchronized void close() throws IOException {
+  public void close() {
     broken = true;
-    exec.close();
+    closeQuietly(exec);
+  }
+
+  private static void closeQuietly(ExecSession exec) {
+    try {
+      exec.close();
+    } catch (IOException | RuntimeException e) {
+      // the helper's removal ends it too
+    }
   }
 
   /** One answer's tar stream, read from its frames up to its 'E' frame; never closes the exec's. */

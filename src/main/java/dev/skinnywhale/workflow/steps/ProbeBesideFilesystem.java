@@ -27,10 +27,11 @@ import java.util.Optional;
  * shows the image has none ({@link PrepareCommands#hasShell}), they run again as their argv, one
  * after the other, so the probes are always those of the commands as they run in the image (a
  * guessed probe that could not run at all, as LD_DEBUG's without a shell, is dropped the same way).
- * The {@code commit} and {@code probe} phases count only the time the run still waited for them
- * after the filesystem's part ended. When either side fails the other has ended first (a failed
- * read is reported once the probes ended); a filesystem whose probes failed is closed. A failure of
- * what needs only the filesystem is reported before a failed probe's.
+ * The {@code probe} phase, and the {@code commit} phase of a commit beside the export, count only
+ * the time the run still waited for them after the filesystem's part ended (a commit that comes
+ * first counts whole). When either side fails the other has ended first (a failed read is reported
+ * once the probes ended); a filesystem whose probes failed is closed. A failure of what needs only
+ * the filesystem is reported before a failed probe's.
  */
 public record ProbeBesideFilesystem(Run run, ReadFilesystem.Mode mode) {
   /** What is done with the filesystem while the probes still run. */

@@ -14,9 +14,10 @@ import java.util.Optional;
  * as an export), else exported whole from the engine, or an image's layers flattened (never
  * extracted). By default ({@link Mode#HELPER}) an image of the engine is read through the helper,
  * and so is a traced container, from a helper of its committed probe image, when a helper {@link
- * HelperFilesystem#mayRead may read} it (else it is exported beside its commit); a container that
- * is not committed is exported. {@code SKINNYWHALE_FS_READ=export} exports images and containers
- * alike. The caller closes it (that deletes its spool file and removes the helper).
+ * HelperFilesystem#mayRead may read} it (else it is exported beside its commit; a helper that
+ * declines after the commit, as for an image, leaves an export after it); a container that is not
+ * committed is exported. {@code SKINNYWHALE_FS_READ=export} exports images and containers alike.
+ * The caller closes it (that deletes its spool file and removes the helper).
  */
 public record ReadFilesystem(Run run, Mode mode) {
   /** The environment variable that picks the way: {@code export}, else the helper. */
