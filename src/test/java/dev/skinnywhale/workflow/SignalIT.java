@@ -66,7 +66,7 @@ class SignalIT {
   @CsvSource({
     "INT, ==> preparing the probe image, 0",
     "TERM, ==> preparing the probe image, 0",
-    "INT, ==> reading the filesystem of, 300",
+    "INT, ==> indexing the filesystem of, 300",
     "TERM, ==> probing, 0",
     "INT, ==> probing, 1500",
     "INT, ==> verifying, 200",
