@@ -17,6 +17,7 @@ public final class ExecStream extends InputStream {
   private final InputStream raw;
   private final Supplier<Optional<Integer>> exitCode;
   private final StringBuilder stderr = new StringBuilder();
+  private long stderrLength;
   private final byte[] head = new byte[8];
   private long left;
   private boolean ended;
@@ -77,11 +78,18 @@ public final class ExecStream extends InputStream {
       if (text.length != size) {
         throw new IOException("the engine's exec stream ended inside a frame");
       }
-      stderr.append(new String(text, java.nio.charset.StandardCharsets.UTF_8));
+      String said = new String(text, java.nio.charset.StandardCharsets.UTF_8);
+      stderr.append(said);
+      stderrLength += said.length();
       if (stderr.length() > MAX_STDERR) {
         stderr.delete(0, stderr.length() - MAX_STDERR);
       }
     }
+  }
+
+  /** How many characters the command wrote to stderr so far, {@link #stderr} keeping the last. */
+  public long stderrLength() {
+    return stderrLength;
   }
 
   /** What the command wrote to stderr so far (its end). */

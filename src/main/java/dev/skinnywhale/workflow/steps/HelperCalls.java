@@ -185,12 +185,17 @@ final class HelperCalls {
       open = opening(id);
     }
     try {
-      return open.get();
+      // open() gives up after the handshake's limit; this is a backstop
+      return open.get(
+          HelperSession.HANDSHAKE.toMillis() + 10_000, java.util.concurrent.TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new java.io.InterruptedIOException("waiting for the helper's serve");
-    } catch (java.util.concurrent.ExecutionException e) {
-      return Optional.empty(); // open() catches what it can; an Error ends up here
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      synchronized (this) {
+        perExec = true; // open() catches what it can; an Error, or a thread that never ran
+      }
+      return Optional.empty();
     }
   }
 
@@ -211,7 +216,11 @@ final class HelperCalls {
               },
               "skinnywhale-helper-session");
       t.setDaemon(true);
-      t.start();
+      try {
+        t.start();
+      } catch (OutOfMemoryError | RuntimeException e) {
+        f.completeExceptionally(e); // no thread for it: every batch an exec
+      }
     } else if (!id.equals(sessionOf)) {
       throw new IllegalStateException("a serve session of " + sessionOf + " asked for " + id);
     }
@@ -243,7 +252,8 @@ final class HelperCalls {
 
   /**
    * Ends the serve session, if one was opened or is opening (the helper's removal would end it
-   * too), without waiting for it; later batches, if any, are execs.
+   * too), without waiting for a batch or the opening (an opened one is closed here, which waits up
+   * to a second for the transport to take its input's end); later batches, if any, are execs.
    */
   void closeSession() {
     endSession();

@@ -265,11 +265,13 @@ public final class HelperFilesystem {
           RootFs.of(
               nodes,
               () -> {
+                // the helper first: its removal ends a batch still waiting on it, which the
+                // content's close would otherwise wait for
                 try {
-                  lazy.close();
-                } finally {
                   calls.closeSession();
                   remove.run();
+                } finally {
+                  lazy.close();
                 }
               },
               new RootFs.Prefetcher() {

@@ -46,10 +46,17 @@ final class HelperSession implements AutoCloseable {
   static HelperSession open(DockerEngine engine, String id) throws IOException {
     java.util.concurrent.atomic.AtomicBoolean abandoned =
         new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicReference<ExecSession> started =
+        new java.util.concurrent.atomic.AtomicReference<>();
     CompletableFuture<HelperSession> answered =
         CompletableFuture.supplyAsync(
             () -> {
               ExecSession exec = engine.execSession(id, List.of(TRACER, "serve"));
+              started.set(exec);
+              if (abandoned.get()) {
+                closeQuietly(exec);
+                throw new IllegalStateException("given up before it started");
+              }
               HelperSession session = new HelperSession(exec);
               try {
                 session.fetch(List.of(), (path, size, in) -> {});
@@ -73,19 +80,33 @@ final class HelperSession implements AutoCloseable {
     try {
       return answered.get(HANDSHAKE.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      abandoned.set(true);
-      answered.thenAccept(HelperSession::close); // if it answers after all
+      giveUp(abandoned, started, answered);
       throw new IOException("the helper's serve did not answer in " + HANDSHAKE.toSeconds() + " s");
     } catch (ExecutionException e) {
       Throwable why =
           e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : e.getCause();
       throw new IOException("the helper's serve did not answer: " + why.getMessage(), why);
     } catch (InterruptedException e) {
-      abandoned.set(true);
-      answered.thenAccept(HelperSession::close);
+      giveUp(abandoned, started, answered);
       Thread.currentThread().interrupt();
       throw new java.io.InterruptedIOException("waiting for the helper's serve");
     }
+  }
+
+  /**
+   * Closes what a given-up opening started: its exec now (a handshake still waiting then ends once
+   * the helper is removed), or the session should it answer after all.
+   */
+  private static void giveUp(
+      java.util.concurrent.atomic.AtomicBoolean abandoned,
+      java.util.concurrent.atomic.AtomicReference<ExecSession> started,
+      CompletableFuture<HelperSession> answered) {
+    abandoned.set(true);
+    ExecSession exec = started.get();
+    if (exec != null) {
+      closeQuietly(exec);
+    }
+    answered.thenAccept(HelperSession::close);
   }
 
   /**
@@ -107,7 +128,7 @@ final class HelperSession implements AutoCloseable {
       request.write(0);
     }
     request.write(0);
-    int stderrBefore = exec.output().stderr().length();
+    long stderrBefore = exec.output().stderrLength();
     sinkFailure = null;
     boolean inStep = false;
     try {
@@ -117,22 +138,27 @@ final class HelperSession implements AutoCloseable {
           answer,
           paths,
           (path, size, in) -> {
+            Watched content = new Watched(in);
             try {
-              sink.accept(path, size, in);
+              sink.accept(path, size, content);
             } catch (IOException e) {
-              sinkFailure = e;
+              if (content.failure == null) {
+                sinkFailure = e; // the sink's own, not the answer's read under it
+              }
               throw e;
             }
           });
       answer.transferTo(java.io.OutputStream.nullOutputStream());
       inStep = true;
       if (answer.status != 0) {
+        // best effort: the engine copies stderr apart from stdout, so it may come after the answer
         String said = exec.output().stderr();
+        long since = exec.output().stderrLength() - stderrBefore;
         throw new IOException(
             "the helper's tar ended with exit code "
                 + answer.status
                 + ": "
-                + said.substring(Math.min(stderrBefore, said.length())).strip());
+                + said.substring((int) Math.max(0, said.length() - since)).strip());
       }
     } finally {
       if (!inStep) {
@@ -163,6 +189,45 @@ final class HelperSession implements AutoCloseable {
       exec.close();
     } catch (IOException | RuntimeException e) {
       // the helper's removal ends it too
+    }
+  }
+
+  /** A file's content as the sink reads it, noting a failure of the answer's read under it. */
+  private static final class Watched extends java.io.FilterInputStream {
+    IOException failure;
+
+    Watched(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return super.read();
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return super.read(b, off, len);
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      try {
+        return super.skip(n);
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
     }
   }
 

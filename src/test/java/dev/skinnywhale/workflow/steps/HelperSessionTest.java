@@ -61,6 +61,23 @@ class HelperSessionTest {
   }
 
   @Test
+  void fetch_anAnswerCutInsideAFilesContent_brokenButNotBySink() throws IOException {
+    ByteArrayOutputStream wire = new ByteArrayOutputStream();
+    answer(wire, tar(), 0);
+    byte[] whole = tar("a", "one");
+    ByteArrayOutputStream cut = new ByteArrayOutputStream();
+    cut.writeBytes(header('D', whole.length)); // the frame says all of it, the stream ends at 514
+    cut.write(whole, 0, 514);
+    stdout(wire, cut.toByteArray());
+    HelperSession session = HelperSession.open(engine(wire.toByteArray()), "helper");
+    List<String> got = new ArrayList<>();
+    assertThrows(IOException.class, () -> session.fetch(List.of("/a"), new LazySinkRecorder(got)));
+    assertTrue(session.broken());
+    assertFalse(
+        session.brokenBySink(), "the answer's failure, read by the sink, is not the sink's");
+  }
+
+  @Test
   void fetch_theSinkFails_brokenBySink() throws IOException {
     ByteArrayOutputStream wire = new ByteArrayOutputStream();
     answer(wire, tar(), 0);
@@ -73,6 +90,7 @@ class HelperSessionTest {
                 session.fetch(
                     List.of("/a"),
                     (path, size, in) -> {
+                      in.readNBytes((int) size); // read whole, then fail on its own
                       throw new IOException("disk full");
                     }));
     assertEquals("disk full", e.getMessage());
