@@ -153,9 +153,9 @@ class LazyFilesystemIT {
   @ParameterizedTest
   @ValueSource(booleans = {true, false})
   void indexAndTar_matchTheExportOfTheSameContainer(boolean serve) throws IOException {
-    List<String> debug = java.util.Collections.synchronizedList(new ArrayList<>());
+    var reporter = new dev.skinnywhale.workflow.run.RecordingReporter();
     try (DockerJavaEngine engine = DockerJavaEngine.fromEnvironment(new ObjectMapper());
-        Run run = open(serve ? engine : withoutSessions(engine), debugInto(debug))) {
+        Run run = open(serve ? engine : withoutSessions(engine), reporter)) {
       Source source = new SourceReader(run).find(IMAGE);
       try (RootFs lazy = new HelperFilesystem(run).read(IMAGE, source).orElseThrow()) {
         String helper =
@@ -184,6 +184,10 @@ class LazyFilesystemIT {
         }
       }
     }
+    List<String> debug;
+    synchronized (reporter) {
+      debug = List.copyOf(reporter.debugs);
+    }
     String way = serve ? "through its serve" : "by an exec";
     assertTrue(debug.stream().anyMatch(l -> l.contains("from the helper container " + way)), way);
     assertTrue(
@@ -210,24 +214,6 @@ class LazyFilesystemIT {
                 throw e.getCause();
               }
             });
-  }
-
-  private static Reporter debugInto(List<String> lines) {
-    return new Reporter() {
-      @Override
-      public void step(String message) {}
-
-      @Override
-      public void info(String message) {}
-
-      @Override
-      public void warn(String message) {}
-
-      @Override
-      public void debug(String message) {
-        lines.add(message);
-      }
-    };
   }
 
   /**

@@ -185,16 +185,7 @@ class ProbeBesideFilesystemTest {
     engine.onCommit = () -> awaitOrFail(exporting, "the commit did not overlap the export");
     try (Run run = Run.open(engine, reporter, CLOCK)) {
       Source source = StepFixture.container(run);
-      var done =
-          new ProbeBesideFilesystem(run, ReadFilesystem.Mode.EXPORT)
-              .run(
-                  source,
-                  "app",
-                  Prober.choose(run, source, false),
-                  COMMANDS,
-                  OPTIONS,
-                  false,
-                  fs -> 1);
+      var done = container(run, source, ReadFilesystem.Mode.EXPORT);
       done.fs().close();
       assertEquals(FakeEngine.COMMITTED_ID, done.probeImage());
       assertEquals(
@@ -272,16 +263,7 @@ class ProbeBesideFilesystemTest {
         };
     try (Run run = Run.open(engine, reporter, CLOCK)) {
       Source source = StepFixture.container(run);
-      var done =
-          new ProbeBesideFilesystem(run, ReadFilesystem.Mode.HELPER)
-              .run(
-                  source,
-                  "app",
-                  Prober.choose(run, source, false),
-                  COMMANDS,
-                  OPTIONS,
-                  false,
-                  fs -> 1);
+      var done = container(run, source, ReadFilesystem.Mode.HELPER);
       done.fs().close();
       assertEquals(FakeEngine.COMMITTED_ID, done.probeImage());
       assertEquals(
@@ -308,17 +290,7 @@ class ProbeBesideFilesystemTest {
       Source source = StepFixture.container(run);
       EngineException e =
           assertThrows(
-              EngineException.class,
-              () ->
-                  new ProbeBesideFilesystem(run, ReadFilesystem.Mode.HELPER)
-                      .run(
-                          source,
-                          "app",
-                          Prober.choose(run, source, false),
-                          COMMANDS,
-                          OPTIONS,
-                          false,
-                          fs -> 1));
+              EngineException.class, () -> container(run, source, ReadFilesystem.Mode.HELPER));
       assertEquals("commit refused", e.getMessage());
       assertTrue(
           engine.calls.stream().noneMatch(c -> c.startsWith("export ")), engine.calls.toString());
@@ -339,17 +311,7 @@ class ProbeBesideFilesystemTest {
       Source source = StepFixture.container(run);
       EngineException e =
           assertThrows(
-              EngineException.class,
-              () ->
-                  new ProbeBesideFilesystem(run, ReadFilesystem.Mode.EXPORT)
-                      .run(
-                          source,
-                          "app",
-                          Prober.choose(run, source, false),
-                          COMMANDS,
-                          OPTIONS,
-                          false,
-                          fs -> 1));
+              EngineException.class, () -> container(run, source, ReadFilesystem.Mode.EXPORT));
       assertEquals("commit refused", e.getMessage());
       assertTrue(
           engine.calls.contains("export " + FakeEngine.CONTAINER_ID), engine.calls.toString());
@@ -371,17 +333,7 @@ class ProbeBesideFilesystemTest {
       Source source = StepFixture.container(run);
       EngineException e =
           assertThrows(
-              EngineException.class,
-              () ->
-                  new ProbeBesideFilesystem(run, ReadFilesystem.Mode.EXPORT)
-                      .run(
-                          source,
-                          "app",
-                          Prober.choose(run, source, false),
-                          COMMANDS,
-                          OPTIONS,
-                          false,
-                          fs -> 1));
+              EngineException.class, () -> container(run, source, ReadFilesystem.Mode.EXPORT));
       assertEquals("export refused", e.getMessage());
     }
     assertEquals(List.of(FakeEngine.COMMITTED_ID), engine.removedImages);
@@ -430,6 +382,13 @@ class ProbeBesideFilesystemTest {
 
   private static ProbeBesideFilesystem step(Run run) {
     return new ProbeBesideFilesystem(run, ReadFilesystem.Mode.HELPER);
+  }
+
+  /** The step on the fake's container read {@code mode}'s way, with nothing done beside. */
+  private static ProbeBesideFilesystem.Done<Integer> container(
+      Run run, Source source, ReadFilesystem.Mode mode) throws IOException {
+    return new ProbeBesideFilesystem(run, mode)
+        .run(source, "app", Prober.choose(run, source, false), COMMANDS, OPTIONS, false, fs -> 1);
   }
 
   private static List<String> spooled(Run run) throws IOException {
