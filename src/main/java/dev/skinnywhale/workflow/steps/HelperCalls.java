@@ -122,9 +122,8 @@ final class HelperCalls {
   }
 
   /**
-   * One batch, one {@code tar} call streaming it all: the paths as its arguments when they are
-   * ASCII and short enough for the engine's JSON and the kernel's argument limit, else a list
-   * copied in as a file first.
+   * One batch: a request on the helper's serve session, or where that cannot be used (or broke off)
+   * an exec of its {@code tar} mode ({@link #fetchByExec}).
    */
   void fetch(String id, List<String> paths, LazyContent.Sink sink) throws IOException {
     // a batch through the session makes no engine call that would notice a cancelled run
@@ -266,6 +265,11 @@ final class HelperCalls {
     }
   }
 
+  /**
+   * One batch, one {@code tar} call streaming it all: the paths as its arguments when they are
+   * ASCII and short enough for the engine's JSON and the kernel's argument limit, else a list
+   * copied in as a file first.
+   */
   private void fetchByExec(String id, List<String> paths, LazyContent.Sink sink)
       throws IOException {
     List<String> argv = new ArrayList<>(List.of(TRACER, "tar"));
