@@ -24,12 +24,12 @@ import java.util.Set;
 /**
  * An image's filesystem read lazily from a helper container instead of exported whole: a container
  * of the image, created with the tracer copied into {@link #DIR} and started as {@code tracer wait}
- * (network none, root), is asked for its {@code index} once, and for the content of regular files
- * in batches through its {@code serve} mode (its {@code tar} mode, an exec per batch, where that
- * cannot be used: {@link HelperCalls}), as the steps ask for them. The owner names an export would
- * carry (the engine names uids and gids as its own host does) are read once through the engine's
- * archive call, from one empty file per distinct owner put into {@link #DIR}. The helper container
- * is removed when the filesystem is closed, and by the run's cleanup.
+ * (network host, root: {@link #createHelper}), is asked for its {@code index} once, and for the
+ * content of regular files in batches through its {@code serve} mode (its {@code tar} mode, an exec
+ * per batch, where that cannot be used: {@link HelperCalls}), as the steps ask for them. The owner
+ * names an export would carry (the engine names uids and gids as its own host does) are read once
+ * through the engine's archive call, from one empty file per distinct owner put into {@link #DIR}.
+ * The helper container is removed when the filesystem is closed, and by the run's cleanup.
  */
 public final class HelperFilesystem {
   /** The helper's own directory in the container, left out of the index. */
@@ -190,8 +190,8 @@ public final class HelperFilesystem {
    * The helper's nodes (before the engine-touched entries are restored); empty to export. What an
    * export shows at the mount points is read from other containers of the image, created and never
    * started, beside the helper's start and index: the engine serialises the archive calls of one
-   * container, and those seven calls would otherwise hold up the helper's start (about half a
-   * second on a 2-core machine).
+   * container, and those seven calls would otherwise hold up the helper (about half a second on a
+   * 2-core machine).
    */
   private Optional<RootFs> indexed(String image, byte[] tracer, String reference)
       throws IOException {
@@ -210,7 +210,7 @@ public final class HelperFilesystem {
     Parallel.Pair<Outcome<List<FsNode>>, Outcome<Started>> sides =
         Parallel.both(
             () -> outcome(() -> mountPoints(spec)),
-            () -> outcome(() -> started(onHostNetwork(spec), tracer)),
+            () -> outcome(() -> started(spec, tracer)),
             side -> {
               if (side.value() != null) {
                 side.value().remove().run();
@@ -347,12 +347,30 @@ public final class HelperFilesystem {
   }
 
   /**
-   * {@code spec} in the host's network namespace: the helper only ever runs the tracer's index and
-   * serve, which send nothing, and a start without a network namespace of its own takes half the
-   * time (measured: 91 ms against 186 ms with network {@code none}, 2-core machine). The entries
-   * the engine mounts for the network ({@code /etc/hosts}, ...) are read from the created container
-   * ({@link MountPoints}), whose network stays {@code none}.
+   * The helper of {@code spec} created in the host's network namespace: it only ever runs the
+   * tracer (wait, index, serve, tar), which sends nothing, and a start without a network namespace
+   * of its own takes half the time (measured: 91 ms against 186 ms with network {@code none},
+   * 2-core machine). The entries the engine mounts for the network ({@code /etc/hosts}, ...) are
+   * read from the created containers ({@link MountPoints}), whose network stays {@code none}. An
+   * engine that refuses the host's network (Docker with user namespaces remapped does) gets {@code
+   * spec} as it is.
    */
+  private String createHelper(ContainerSpec spec) {
+    try {
+      return engine.createContainer(onHostNetwork(spec));
+    } catch (dev.skinnywhale.docker.EngineException e) {
+      if (e.is(dev.skinnywhale.docker.EngineException.Kind.INTERRUPTED)
+          || e.is(dev.skinnywhale.docker.EngineException.Kind.UNAVAILABLE)) {
+        throw e;
+      }
+      run.cancellation().check();
+      run.reporter()
+          .debug("the helper cannot have the host's network (" + e.getMessage() + "): none");
+      return engine.createContainer(spec);
+    }
+  }
+
+  /** {@code spec} with network {@code host}. */
   private static ContainerSpec onHostNetwork(ContainerSpec spec) {
     return new ContainerSpec(
         spec.image(),
@@ -369,7 +387,7 @@ public final class HelperFilesystem {
 
   /** The helper created, started and indexed; removed again when that fails. */
   private Started started(ContainerSpec spec, byte[] tracer) throws IOException, Unreadable {
-    String id = engine.createContainer(spec);
+    String id = createHelper(spec);
     Runnable remove = removal(id);
     try {
       return new Started(id, remove, attempt("the index", () -> calls.index(id, tracer)));

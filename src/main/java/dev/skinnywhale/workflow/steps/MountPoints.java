@@ -68,7 +68,8 @@ final class MountPoints {
       String id = ids.get(i % ids.size());
       tasks.add(() -> readOne(engine, id, path, budget));
     }
-    String last = ids.get(PATHS.size() % ids.size());
+    // the last container: the first reads /dev, the largest
+    String last = ids.get(ids.size() - 1);
     java.util.concurrent.atomic.AtomicBoolean has = new java.util.concurrent.atomic.AtomicBoolean();
     tasks.add(
         () -> {
