@@ -192,13 +192,24 @@ public final class FakeEngine implements DockerEngine {
     return new ByteArrayInputStream(out.toByteArray());
   }
 
+  /** What a create of a spec throws (default: nothing, the container is created). */
+  public volatile java.util.function.Function<ContainerSpec, EngineException> createFailure =
+      spec -> null;
+
+  /** The paths the archive call answers 404 for (default: none). */
+  public final java.util.Set<String> copyOutMissing = new java.util.TreeSet<>();
+
   @Override
   public synchronized String createContainer(ContainerSpec spec) {
+    calls.add("create " + spec.image() + " network=" + spec.network());
+    EngineException refused = createFailure.apply(spec);
+    if (refused != null) {
+      throw refused;
+    }
     String id = String.format("%064x", created.size() + 100);
     inFlight.getOrDefault("create", () -> {}).run();
     created.put(id, spec.image());
     specs.put(id, spec);
-    calls.add("create " + spec.image());
     return id;
   }
 
@@ -273,6 +284,10 @@ public final class FakeEngine implements DockerEngine {
   @Override
   public synchronized InputStream copyOut(String containerId, String path) {
     calls.add("copyOut " + containerId + " " + path);
+    if (copyOutMissing.contains(path)) {
+      throw new EngineException(
+          EngineException.Kind.NOT_FOUND, 404, "copying " + path + ": not found", null);
+    }
     String image = created.get(containerId);
     if (image == null) {
       throw new EngineException("copying from " + containerId + ": no such container");

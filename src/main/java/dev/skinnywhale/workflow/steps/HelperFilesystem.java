@@ -24,12 +24,13 @@ import java.util.Set;
 /**
  * An image's filesystem read lazily from a helper container instead of exported whole: a container
  * of the image, created with the tracer copied into {@link #DIR} and started as {@code tracer wait}
- * (network host, root: {@link #createHelper}), is asked for its {@code index} once, and for the
- * content of regular files in batches through its {@code serve} mode (its {@code tar} mode, an exec
- * per batch, where that cannot be used: {@link HelperCalls}), as the steps ask for them. The owner
- * names an export would carry (the engine names uids and gids as its own host does) are read once
- * through the engine's archive call, from one empty file per distinct owner put into {@link #DIR}.
- * The helper container is removed when the filesystem is closed, and by the run's cleanup.
+ * (network host, root: {@link HelperContainer#create}), is asked for its {@code index} once, and
+ * for the content of regular files in batches through its {@code serve} mode (its {@code tar} mode,
+ * an exec per batch, where that cannot be used: {@link HelperCalls}), as the steps ask for them.
+ * The owner names an export would carry (the engine names uids and gids as its own host does) are
+ * read once through the engine's archive call, from one empty file per distinct owner put into
+ * {@link #DIR}. The helper container is removed when the filesystem is closed, and by the run's
+ * cleanup.
  */
 public final class HelperFilesystem {
   /** The helper's own directory in the container, left out of the index. */
@@ -346,48 +347,9 @@ public final class HelperFilesystem {
         .debug("the helper cannot read " + reference + " (" + why.getMessage() + "): exporting it");
   }
 
-  /**
-   * The helper of {@code spec} created in the host's network namespace: it only ever runs the
-   * tracer (wait, index, serve, tar), which sends nothing, and a start without a network namespace
-   * of its own takes half the time (measured: 91 ms against 186 ms with network {@code none},
-   * 2-core machine). The entries the engine mounts for the network ({@code /etc/hosts}, ...) are
-   * read from the created containers ({@link MountPoints}), whose network stays {@code none}. An
-   * engine that refuses the host's network (Docker with user namespaces remapped does) gets {@code
-   * spec} as it is.
-   */
-  private String createHelper(ContainerSpec spec) {
-    try {
-      return engine.createContainer(onHostNetwork(spec));
-    } catch (dev.skinnywhale.docker.EngineException e) {
-      if (e.is(dev.skinnywhale.docker.EngineException.Kind.INTERRUPTED)
-          || e.is(dev.skinnywhale.docker.EngineException.Kind.UNAVAILABLE)) {
-        throw e;
-      }
-      run.cancellation().check();
-      run.reporter()
-          .debug("the helper cannot have the host's network (" + e.getMessage() + "): none");
-      return engine.createContainer(spec);
-    }
-  }
-
-  /** {@code spec} with network {@code host}. */
-  private static ContainerSpec onHostNetwork(ContainerSpec spec) {
-    return new ContainerSpec(
-        spec.image(),
-        spec.entrypoint(),
-        spec.cmd(),
-        spec.env(),
-        spec.user(),
-        spec.workingDir(),
-        "host",
-        spec.labels(),
-        spec.run(),
-        spec.seccompProfile());
-  }
-
   /** The helper created, started and indexed; removed again when that fails. */
   private Started started(ContainerSpec spec, byte[] tracer) throws IOException, Unreadable {
-    String id = createHelper(spec);
+    String id = HelperContainer.create(run, spec);
     Runnable remove = removal(id);
     try {
       return new Started(id, remove, attempt("the index", () -> calls.index(id, tracer)));

@@ -64,6 +64,22 @@ class MountPointsTest {
   }
 
   @Test
+  void read_pathsTheImageLacks_noNodes_andNoEntryBesideThem() throws Exception {
+    List<String> ids = created(2);
+    String absent = MountPoints.PATHS.get(0);
+    engine.copyOutMissing.add(absent);
+    engine.copyOutMissing.add("/.skinnywhale-helper");
+    MountPoints.Read read = MountPoints.read(engine, ids, "/.skinnywhale-helper").orElseThrow();
+
+    assertFalse(read.has(), "a 404 for the path asked about is no entry there");
+    List<String> paths = read.nodes().stream().map(FsNode::path).toList();
+    assertFalse(paths.stream().anyMatch(p -> p.equals(absent)), paths.toString());
+    for (String p : MountPoints.PATHS.subList(1, MountPoints.PATHS.size())) {
+      assertTrue(paths.contains(p), p + " in " + paths);
+    }
+  }
+
+  @Test
   void read_noContainer_refused() {
     assertThrows(IllegalArgumentException.class, () -> MountPoints.read(engine, List.of(), "/x"));
   }
