@@ -8,13 +8,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * How a layer blob is compressed. Reading detects it from the first bytes (a media type can lie);
- * writing is deterministic: gzip with no name and mtime 0 (java.util.zip's header), zstd from
- * aircompressor (pure Java, so no native code parses untrusted layers, and the same bytes on every
- * platform).
+ * writing is deterministic: gzip with no name and mtime 0, deflated in blocks on several threads
+ * ({@link ParallelGzip}: the same bytes whatever the number of threads), zstd from aircompressor
+ * (pure Java, so no native code parses untrusted layers, and the same bytes on every platform).
  */
 public enum Compression {
   NONE(MediaTypes.OCI_LAYER),
@@ -22,6 +21,10 @@ public enum Compression {
   ZSTD(MediaTypes.OCI_LAYER_ZSTD);
 
   private final String ociMediaType;
+
+  /** The threads a gzip stream deflates on: the machine's processors, at most 8. */
+  private static final int GZIP_THREADS =
+      Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
 
   Compression(String ociMediaType) {
     this.ociMediaType = ociMediaType;
@@ -74,12 +77,7 @@ public enum Compression {
         };
     return switch (this) {
       case NONE -> keepOpen;
-      case GZIP ->
-          new GZIPOutputStream(keepOpen, 1 << 16) {
-            {
-              def.setLevel(Deflater.DEFAULT_COMPRESSION);
-            }
-          };
+      case GZIP -> new ParallelGzip(keepOpen, Deflater.DEFAULT_COMPRESSION, GZIP_THREADS);
       case ZSTD -> new ZstdOutputStream(keepOpen);
     };
   }
