@@ -23,7 +23,7 @@ public enum Compression {
   private final String ociMediaType;
 
   /** The threads a gzip stream deflates on: the machine's processors, at most 8. */
-  private static final int GZIP_THREADS =
+  static final int GZIP_THREADS =
       Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
 
   Compression(String ociMediaType) {
@@ -77,7 +77,7 @@ public enum Compression {
         };
     return switch (this) {
       case NONE -> keepOpen;
-      case GZIP -> new ParallelGzip(keepOpen, Deflater.DEFAULT_COMPRESSION, GZIP_THREADS);
+      case GZIP -> new ParallelGzip(keepOpen, Deflater.DEFAULT_COMPRESSION);
       case ZSTD -> new ZstdOutputStream(keepOpen);
     };
   }

@@ -7,7 +7,6 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
@@ -35,6 +34,13 @@ final class ParallelGzip extends OutputStream {
 
   private final OutputStream out;
   private final int level;
+
+  /**
+   * The deflate threads, shared by every stream (several layers compressed at once share them) and
+   * ended when idle, so a stream that is never closed leaves no thread behind.
+   */
+  private static final ExecutorService POOL = pool(Compression.GZIP_THREADS);
+
   private final ExecutorService pool;
   private final int maxInFlight;
   private final ArrayDeque<Future<byte[]>> inFlight = new ArrayDeque<>();
@@ -44,25 +50,43 @@ final class ParallelGzip extends OutputStream {
   private byte[] dictionary; // the last WINDOW bytes of the block before, null for the first
   private long size;
   private boolean closed;
+  private boolean failed; // a block was lost: the stream is never finished
 
+  ParallelGzip(OutputStream out, int level) throws IOException {
+    this(out, level, POOL, Compression.GZIP_THREADS);
+  }
+
+  /**
+   * With a pool of {@code threads} threads of its own (for tests); shares the bytes of any other.
+   */
   ParallelGzip(OutputStream out, int level, int threads) throws IOException {
+    this(out, level, pool(threads), threads);
+  }
+
+  private ParallelGzip(OutputStream out, int level, ExecutorService pool, int threads)
+      throws IOException {
     this.out = out;
     this.level = level;
+    this.pool = pool;
     this.maxInFlight = 2 * threads;
-    this.pool =
-        Executors.newFixedThreadPool(
+    out.write(HEADER);
+  }
+
+  private static ExecutorService pool(int threads) {
+    java.util.concurrent.ThreadPoolExecutor pool =
+        new java.util.concurrent.ThreadPoolExecutor(
             threads,
+            threads,
+            5,
+            java.util.concurrent.TimeUnit.SECONDS,
+            new java.util.concurrent.LinkedBlockingQueue<>(),
             r -> {
               Thread t = new Thread(r, "skinnywhale-gzip");
               t.setDaemon(true);
               return t;
             });
-    try {
-      out.write(HEADER);
-    } catch (IOException | RuntimeException e) {
-      pool.shutdownNow();
-      throw e;
-    }
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   @Override
@@ -72,8 +96,8 @@ final class ParallelGzip extends OutputStream {
 
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
-    if (closed) {
-      throw new IOException("the gzip stream is closed");
+    if (closed || failed) {
+      throw new IOException(closed ? "the gzip stream is closed" : "the gzip stream failed");
     }
     java.util.Objects.checkFromIndexSize(off, len, b.length);
     crc.update(b, off, len);
@@ -106,12 +130,17 @@ final class ParallelGzip extends OutputStream {
 
   private void drainOne() throws IOException {
     Future<byte[]> next = inFlight.remove();
+    failed = true; // until the block is written
     try {
       out.write(next.get());
+      failed = false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while compressing");
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
       throw new IOException("compressing a layer: " + e.getCause(), e.getCause());
     }
   }
@@ -156,6 +185,9 @@ final class ParallelGzip extends OutputStream {
     }
     closed = true;
     try {
+      if (failed) {
+        return; // a block is lost: no end that would make the stream look whole
+      }
       submit(true);
       while (!inFlight.isEmpty()) {
         drainOne();
@@ -177,7 +209,7 @@ final class ParallelGzip extends OutputStream {
       for (Future<byte[]> f : inFlight) {
         f.cancel(true);
       }
-      pool.shutdownNow();
+      inFlight.clear();
     }
   }
 }

@@ -122,9 +122,10 @@ class ParallelGzipTest {
 
   @Test
   void failingSink_failsTheWrite() {
-    OutputStream broken =
+    var broken =
         new OutputStream() {
           int left = 10 + 4000; // the header and a little
+          int after; // bytes offered after the failure
 
           @Override
           public void write(int b) throws IOException {
@@ -133,6 +134,9 @@ class ParallelGzipTest {
 
           @Override
           public void write(byte[] b, int off, int len) throws IOException {
+            if (left < 0) {
+              after += len;
+            }
             if ((left -= len) < 0) {
               throw new IOException("disk full");
             }
@@ -148,5 +152,6 @@ class ParallelGzipTest {
               }
             });
     assertEquals("disk full", e.getMessage());
+    assertEquals(0, broken.after, "nothing written after the failure (no trailer of a lost block)");
   }
 }
